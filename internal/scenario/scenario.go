@@ -1,0 +1,109 @@
+// Package scenario runs a lesson's txtar scenarios against that lesson's own
+// programs, built fresh from its source, over real loopback sockets.
+//
+// A lesson's test is one line:
+//
+//	func TestScenarios(t *testing.T) { scenario.Run(t, scenario.Config{Programs: []string{"server", "client"}}) }
+//
+// Each program is built with `go build` (with -race when the test runs under
+// the race detector) and put first on the scripts' PATH, so `exec server` in
+// a script runs the student's own server/main.go, whatever it looks like
+// inside. That is what lets the same scenarios grade a rewrite from scratch.
+//
+// Besides testscript's own commands (exec, cmp, stdin, kill, wait, ...), the
+// scripts can use the commands listed in commands.go: waitaddr, cmpnorm,
+// cmpbin, randfile, and dial/send/recv/recveof/closewrite/close/reset for a
+// raw connection held open by the script itself, as `nc` would in a terminal.
+package scenario
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// Config says what a lesson's scenarios need.
+type Config struct {
+	// Programs are the lesson's main packages, as folders beside the test
+	// ("server", "client"). Scripts run them by their folder's name.
+	Programs []string
+	// Dir holds the scripts; "testdata" when empty.
+	Dir string
+	// Cmds adds commands of the lesson's own to the shared ones.
+	Cmds map[string]func(ts *testscript.TestScript, neg bool, args []string)
+}
+
+// Run builds the lesson's programs and runs every script in cfg.Dir, each as
+// a parallel subtest named after its file.
+func Run(t *testing.T, cfg Config) {
+	t.Helper()
+	bin := build(t, cfg.Programs)
+	cmds := commands()
+	for name, cmd := range cfg.Cmds {
+		cmds[name] = cmd
+	}
+	dir := cfg.Dir
+	if dir == "" {
+		dir = "testdata"
+	}
+	testscript.RunT(shortLog{t}, testscript.Params{
+		Dir:                 dir,
+		Cmds:                cmds,
+		Condition:           condition,
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Setup: func(env *testscript.Env) error {
+			// The lesson's programs come first, so `exec server` can never
+			// pick up some other program called server.
+			env.Setenv("PATH", bin+string(os.PathListSeparator)+env.Getenv("PATH"))
+			c := &conns{}
+			env.Values[connsKey{}] = c
+			env.Defer(c.closeAll)
+			return nil
+		},
+	})
+}
+
+// build compiles the programs into a fresh folder and returns its path.
+func build(t *testing.T, programs []string) string {
+	t.Helper()
+	if len(programs) == 0 {
+		t.Fatal("scenario: Config.Programs names no program to build")
+	}
+	bin := t.TempDir()
+	args := []string{"build", "-o", bin + string(filepath.Separator)}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	for _, p := range programs {
+		args = append(args, "./"+p)
+	}
+	// `go test` puts its own go command first on PATH, so this is the same
+	// Go that runs the test.
+	out, err := exec.Command("go", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("the lesson's programs do not build (go %s):\n%s", strings.Join(args, " "), out)
+	}
+	return bin
+}
+
+// condition answers the scripts' own conditions, such as [ipv6].
+func condition(cond string) (bool, error) {
+	switch cond {
+	case "ipv6":
+		// Some machines and containers have no IPv6 loopback at all.
+		ln, err := net.Listen("tcp6", "[::1]:0")
+		if err != nil {
+			return false, nil
+		}
+		ln.Close()
+		return true, nil
+	}
+	return false, fmt.Errorf("unknown condition %q", cond)
+}

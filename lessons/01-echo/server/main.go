@@ -1,0 +1,179 @@
+// Server is lesson 01's echo server. It sends back every byte a client
+// sends, until the client closes, and it serves one client at a time.
+//
+//	go run ./lessons/01-echo/server               # listens on 127.0.0.1:1234
+//	go run ./lessons/01-echo/client hello         # in another terminal
+//	nc 127.0.0.1 1234                             # or talk to it by hand
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: server [-network tcp|tcp4|tcp6|unix] [-addr ADDR]
+
+Echo server: sends back every byte a client sends, one client at a time.
+
+  server                                  listen on 127.0.0.1:1234
+  server -addr 127.0.0.1:0                let the kernel pick a free port
+  server -network tcp6 -addr '[::1]:1234' IPv6 loopback
+  server -network unix -addr /tmp/echo.sock
+
+`
+
+func main() {
+	log.SetFlags(0) // one plain line per event: easy to read, easy to compare
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	flags := flag.NewFlagSet("server", flag.ContinueOnError)
+	network := flags.String("network", "tcp", "tcp, tcp4, tcp6 or unix")
+	addr := flags.String("addr", "127.0.0.1:1234", "address to listen on: host:port, or a file path for unix")
+	addrFile := flags.String("addrfile", "", "once listening, write the address to this `file` (for scripts)")
+	flags.Usage = func() {
+		fmt.Fprint(flags.Output(), usage)
+		flags.PrintDefaults()
+	}
+	flags.SetOutput(io.Discard) // we report a bad flag ourselves, in one line
+	if err := flags.Parse(args); errors.Is(err, flag.ErrHelp) {
+		flags.SetOutput(os.Stdout)
+		flags.Usage()
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("%v (see server -h)", err)
+	}
+	if err := checkNetwork(*network); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (see server -h)", flags.Arg(0))
+	}
+
+	// Ctrl-C (SIGINT) or a polite kill (SIGTERM) cancels ctx: that is how
+	// the server learns it should stop.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	// net.Listen does socket(), bind() and listen() in one call.
+	ln, err := net.Listen(*network, *addr)
+	if err != nil {
+		return listenError(*addr, err)
+	}
+	log.Printf("listening on %s", ln.Addr())
+	if *addrFile != "" {
+		if err := writeAddr(*addrFile, ln.Addr().String()); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+
+	err = serve(ctx, ln)
+	log.Print("stopped")
+	return err
+}
+
+// listenError turns the most common mistake, a port that is taken, into a
+// sentence that says what to do about it.
+func listenError(addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("cannot listen on %s: address already in use (is another server running there? stop it, or choose another port with -addr)", addr)
+	}
+	return fmt.Errorf("cannot listen: %w", err)
+}
+
+// writeAddr writes addr to file in one step (write, then rename), so a
+// script waiting for the file never reads half an address.
+func writeAddr(file, addr string) error {
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, []byte(addr+"\n"), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, file)
+}
+
+// serve accepts clients one after another until ctx is cancelled. It is
+// sequential on purpose: while it echoes for one client, the next one has
+// connected (the kernel finished its handshake) but waits in the listen
+// backlog until Accept is called again. Lesson 02 lifts that limit.
+func serve(ctx context.Context, ln net.Listener) error {
+	// Closing the listener is the only way to wake a blocked Accept.
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	defer stop()
+	for {
+		conn, err := ln.Accept() // a new socket for this client; ln keeps listening
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // we closed the listener ourselves: a normal stop
+			}
+			return fmt.Errorf("accept: %w", err)
+		}
+		handle(ctx, conn)
+	}
+}
+
+// handle echoes for one client and logs how it went.
+func handle(ctx context.Context, conn net.Conn) {
+	defer conn.Close()
+	// At shutdown, close the client's connection too, or we would wait
+	// for a client that may never hang up.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+
+	who := peer(conn)
+	log.Printf("%s connected", who)
+	n, err := echo(conn)
+	switch {
+	case err == nil:
+		log.Printf("%s disconnected after %d bytes echoed", who, n)
+	case ctx.Err() != nil:
+		log.Printf("%s cut off by shutdown after %d bytes echoed", who, n)
+	case errors.Is(err, syscall.ECONNRESET):
+		// The client's kernel answered with RST: it crashed, or it closed
+		// without reading. Nothing to do but log it and serve the next one.
+		log.Printf("%s reset the connection after %d bytes echoed", who, n)
+	default:
+		log.Printf("%s failed after %d bytes echoed: %v", who, n, err)
+	}
+}
+
+// echo writes back every byte it reads until the client closes its side.
+// io.Copy is the whole recv/send loop of the classic tutorials: it reads up
+// to a buffer's worth, writes all of it (Write never writes just a part
+// without an error), and stops without an error at io.EOF, the empty read
+// that means the peer closed. See bench_test.go for what the loop costs
+// written by hand with a small buffer.
+func echo(conn net.Conn) (int64, error) {
+	return io.Copy(conn, conn)
+}
+
+// peer names the client for the log. A unix-socket client has no address
+// unless it binds one, so it gets a name instead.
+func peer(conn net.Conn) string {
+	if a := conn.RemoteAddr(); a != nil && a.String() != "" && a.String() != "@" {
+		return a.String()
+	}
+	return "unix client"
+}
+
+// checkNetwork accepts the networks this program can use. (Go's net package
+// knows more, such as "udp", which lesson 03 is about.)
+func checkNetwork(network string) error {
+	switch network {
+	case "tcp", "tcp4", "tcp6", "unix":
+		return nil
+	}
+	return fmt.Errorf("unknown network %q (use -network tcp, tcp4, tcp6 or unix)", network)
+}
