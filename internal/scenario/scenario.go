@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -37,7 +38,17 @@ type Config struct {
 	Dir string
 	// Cmds adds commands of the lesson's own to the shared ones.
 	Cmds map[string]func(ts *testscript.TestScript, neg bool, args []string)
+	// Limit bounds the whole run; DefaultLimit when zero. A server that never
+	// exits would otherwise hang `wait` until go test's own ten-minute
+	// panic. Past the limit, every program still running is stopped and
+	// the scenario waiting on it fails with the program's output.
+	Limit time.Duration
 }
+
+// DefaultLimit is long enough for every lesson under the race detector on a
+// slow two-core machine, and short enough that a hung scenario is reported
+// by name rather than by go test's stack dump.
+const DefaultLimit = 5 * time.Minute
 
 // Run builds the lesson's programs and runs every script in cfg.Dir, each as
 // a parallel subtest named after its file.
@@ -52,8 +63,17 @@ func Run(t *testing.T, cfg Config) {
 	if dir == "" {
 		dir = "testdata"
 	}
+	limit := cfg.Limit
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	deadline := time.Now().Add(limit)
+	if d, ok := t.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
 	testscript.RunT(shortLog{t}, testscript.Params{
 		Dir:                 dir,
+		Deadline:            deadline,
 		Cmds:                cmds,
 		Condition:           condition,
 		RequireExplicitExec: true,

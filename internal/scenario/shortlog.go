@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -39,6 +40,11 @@ func shorten(log string) string {
 	var block []string // lines of the block being read, if any
 	size := 0
 	flush := func() {
+		if text := strings.Join(block, ""); !utf8.ValidString(text) || strings.ContainsRune(text, 0) {
+			fmt.Fprintf(&out, "[%d bytes of binary data, not shown]\n", size)
+			block, size = nil, 0
+			return
+		}
 		kept := 0
 		for i, line := range block {
 			if i >= maxBlockLines || kept+len(line) > maxBlockBytes {

@@ -1,0 +1,289 @@
+// Package grade finds the workbook's lessons and runs each one's scenarios
+// with `go test -json`, reporting them one scenario at a time. The runner
+// (tools/runner) and the workbook's own test (workbook_test.go) both use it,
+// so a student and an instructor always get the same verdict from the same
+// scenarios.
+package grade
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// A Lesson is one lesson module under lessons/.
+type Lesson struct {
+	Name string // folder name, such as "01-echo"
+	Dir  string // absolute path of the folder
+}
+
+// Status is how a scenario ended.
+type Status string
+
+const (
+	Pass Status = "pass"
+	Fail Status = "fail"
+	Skip Status = "skip"
+)
+
+// A Scenario is the result of one script in a lesson's testdata.
+type Scenario struct {
+	Lesson  string
+	Name    string // the script's file name without .txtar
+	Status  Status
+	Comment string // the script's opening comment: what it shows, where to read
+	Log     string // testscript's transcript: commands, output, verdict
+}
+
+// A Report is what running one lesson gave.
+type Report struct {
+	Lesson    Lesson
+	Scenarios []Scenario
+	// Problem is set when the lesson failed outside any scenario: it does
+	// not build, or its test ended early. Output then says why.
+	Problem string
+}
+
+// Passed reports whether the lesson ran and every scenario passed or was
+// skipped.
+func (r Report) Passed() bool {
+	if r.Problem != "" {
+		return false
+	}
+	for _, s := range r.Scenarios {
+		if s.Status == Fail {
+			return false
+		}
+	}
+	return true
+}
+
+// Root finds the workbook's root folder, the one with go.work, from dir
+// upwards, so the runner works from any folder of the repository.
+func Root(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, "lessons")); err == nil {
+				return dir, nil
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("not inside the workbook: no folder above this one has go.work and lessons/")
+		}
+		dir = parent
+	}
+}
+
+// lessonName matches a lesson folder: two digits, a dash, a name.
+var lessonName = regexp.MustCompile(`^[0-9][0-9]-[a-z0-9-]+$`)
+
+// Lessons lists the lessons under root/lessons in their order.
+func Lessons(root string) ([]Lesson, error) {
+	entries, err := os.ReadDir(filepath.Join(root, "lessons"))
+	if err != nil {
+		return nil, err
+	}
+	var lessons []Lesson
+	for _, e := range entries {
+		dir := filepath.Join(root, "lessons", e.Name())
+		if !e.IsDir() || !lessonName.MatchString(e.Name()) {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+			continue
+		}
+		lessons = append(lessons, Lesson{Name: e.Name(), Dir: dir})
+	}
+	sort.Slice(lessons, func(i, j int) bool { return lessons[i].Name < lessons[j].Name })
+	return lessons, nil
+}
+
+// Select picks lessons by number ("1", "01") or name ("echo", "01-echo").
+// With no names it picks them all.
+func Select(lessons []Lesson, names []string) ([]Lesson, error) {
+	if len(names) == 0 {
+		return lessons, nil
+	}
+	var picked []Lesson
+	for _, name := range names {
+		found := false
+		for _, l := range lessons {
+			number, title, _ := strings.Cut(l.Name, "-")
+			if name == l.Name || name == title || name == number || "0"+name == number {
+				picked = append(picked, l)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("no lesson %q: the lessons are %s", name, Names(lessons))
+		}
+	}
+	return picked, nil
+}
+
+// Names lists the lessons' names, separated by commas.
+func Names(lessons []Lesson) string {
+	var s []string
+	for _, l := range lessons {
+		s = append(s, l.Name)
+	}
+	return strings.Join(s, ", ")
+}
+
+// Options change how a lesson is run.
+type Options struct {
+	Race bool // build and run under the race detector
+	// Output, if set, receives go's own output when the lesson cannot run.
+	Output io.Writer
+}
+
+// Run runs the lesson's scenarios and calls each, if not nil, with every
+// scenario as soon as it has finished.
+func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Report, error) {
+	args := []string{"test", "-json", "-count=1", "-run", "^TestScenarios$"}
+	if opts.Race {
+		args = append(args, "-race")
+	}
+	args = append(args, ".")
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = l.Dir
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return Report{}, err
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		return Report{}, fmt.Errorf("cannot run go: %w (is Go installed and on PATH?)", err)
+	}
+
+	rep := Report{Lesson: l}
+	logs := map[string]*strings.Builder{}
+	var outside strings.Builder // output that belongs to no scenario
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		var ev event
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			outside.WriteString(sc.Text() + "\n") // a build error, printed as plain text
+			continue
+		}
+		name, ok := strings.CutPrefix(ev.Test, "TestScenarios/")
+		if !ok {
+			if ev.Action == "output" {
+				outside.WriteString(ev.Output)
+			}
+			continue
+		}
+		if logs[name] == nil {
+			logs[name] = &strings.Builder{}
+		}
+		switch ev.Action {
+		case "output":
+			logs[name].WriteString(ev.Output)
+		case "pass", "fail", "skip":
+			s := Scenario{
+				Lesson:  l.Name,
+				Name:    name,
+				Status:  Status(ev.Action),
+				Comment: comment(filepath.Join(l.Dir, "testdata", name+".txtar")),
+				Log:     cleanLog(logs[name].String()),
+			}
+			rep.Scenarios = append(rep.Scenarios, s)
+			if each != nil {
+				each(s)
+			}
+		}
+	}
+	waitErr := cmd.Wait()
+	if err := sc.Err(); err != nil {
+		return rep, err
+	}
+	if waitErr != nil && rep.Passed() {
+		// go test failed but no scenario did: the lesson does not build,
+		// has no scenarios, or its test stopped before they ran.
+		rep.Problem = strings.TrimSpace(outside.String() + stderr.String())
+		if rep.Problem == "" {
+			rep.Problem = waitErr.Error()
+		}
+	}
+	if len(rep.Scenarios) == 0 && rep.Problem == "" {
+		rep.Problem = "no scenario ran: is there a TestScenarios test and a testdata folder of .txtar scripts?"
+	}
+	return rep, nil
+}
+
+// event is one line of `go test -json` (see `go doc test2json`).
+type event struct {
+	Action string
+	Test   string
+	Output string
+}
+
+// comment returns the opening comment of a scenario file, without the #s.
+func comment(file string) string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return ""
+	}
+	var lines []string
+	for _, line := range strings.Split(string(data), "\n") {
+		text, ok := strings.CutPrefix(line, "#")
+		if !ok {
+			break
+		}
+		lines = append(lines, strings.TrimSpace(text))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// testLine matches the prefix the testing package puts on a logged line.
+var testLine = regexp.MustCompile(`^\s+\w+\.go:\d+: `)
+
+// cleanLog keeps the transcript testscript logged and drops the testing
+// package's own lines (=== RUN, --- FAIL) and indentation.
+func cleanLog(log string) string {
+	var out []string
+	indent := ""
+	for _, line := range strings.Split(log, "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(trimmed, "=== "), strings.HasPrefix(trimmed, "--- PASS:"),
+			strings.HasPrefix(trimmed, "--- FAIL:"), strings.HasPrefix(trimmed, "--- SKIP:"):
+			continue
+		case testLine.MatchString(line):
+			// "    file.go:12: text": the lines that follow are indented
+			// four spaces deeper than the file name.
+			loc := testLine.FindString(line)
+			lead := len(loc) - len(strings.TrimLeft(loc, " "))
+			indent = strings.Repeat(" ", lead+4)
+			line = line[len(loc):]
+		default:
+			line = strings.TrimPrefix(line, indent)
+		}
+		out = append(out, line)
+	}
+	log = strings.TrimSpace(strings.Join(out, "\n"))
+	// On a failure testscript starts with the script's environment, a
+	// block of NAME=value lines; the story starts after it.
+	if strings.HasPrefix(log, "WORK=") {
+		if _, rest, ok := strings.Cut(log, "\n\n"); ok {
+			log = rest
+		}
+	}
+	return log
+}
