@@ -18,6 +18,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 )
 
 // A Lesson is one lesson module under lessons/.
@@ -42,6 +43,10 @@ type Scenario struct {
 	Status  Status
 	Comment string // the script's opening comment: what it shows, where to read
 	Log     string // testscript's transcript: commands, output, verdict
+	File    string // the script's path
+	// Failure takes the transcript of a failed scenario apart: the command
+	// that failed, why, and what the programs it started did.
+	Failure *Failure
 }
 
 // A Report is what running one lesson gave.
@@ -112,24 +117,31 @@ func Lessons(root string) ([]Lesson, error) {
 	return lessons, nil
 }
 
-// Select picks lessons by number ("1", "01") or name ("echo", "01-echo").
-// With no names it picks them all.
+// Select picks lessons by number ("1", "01") or name ("echo", "01-echo"),
+// in lesson order. With no names it picks them all.
 func Select(lessons []Lesson, names []string) ([]Lesson, error) {
 	if len(names) == 0 {
 		return lessons, nil
 	}
-	var picked []Lesson
+	chosen := map[string]bool{}
 	for _, name := range names {
 		found := false
 		for _, l := range lessons {
 			number, title, _ := strings.Cut(l.Name, "-")
 			if name == l.Name || name == title || name == number || "0"+name == number {
-				picked = append(picked, l)
+				chosen[l.Name] = true
 				found = true
 			}
 		}
 		if !found {
 			return nil, fmt.Errorf("no lesson %q: the lessons are %s", name, Names(lessons))
+		}
+	}
+	// In lesson order, each once, however they were named.
+	var picked []Lesson
+	for _, l := range lessons {
+		if chosen[l.Name] {
+			picked = append(picked, l)
 		}
 	}
 	return picked, nil
@@ -149,18 +161,73 @@ type Options struct {
 	Race bool // build and run under the race detector
 	// Output, if set, receives go's own output when the lesson cannot run.
 	Output io.Writer
+	// Limit bounds the lesson's whole `go test`, DefaultLimit when zero.
+	// Past it, or when ctx is done, go test and every program it started
+	// are killed (on Unix the whole process group), so nothing is left
+	// running; each scenario has its own, shorter limit inside.
+	Limit time.Duration
+}
+
+// DefaultLimit is a little longer than go test's own ten minutes, so that
+// go test reports a hung test itself when it can.
+const DefaultLimit = 11 * time.Minute
+
+// Scenarios lists the names of the lesson's scenarios, the .txtar files in
+// its testdata folder, in order.
+func Scenarios(l Lesson) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(l.Dir, "testdata", "*.txtar"))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(filepath.Base(f), ".txtar"))
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Missing names, in one line, what the lesson lacks before it can be run,
+// or returns "" when it has a test and scenarios.
+func Missing(l Lesson) string {
+	tests, _ := filepath.Glob(filepath.Join(l.Dir, "*_test.go"))
+	names, _ := Scenarios(l)
+	switch {
+	case len(tests) == 0 && len(names) == 0:
+		return "not written yet: no lesson_test.go and no scenarios in testdata/"
+	case len(tests) == 0:
+		return "no lesson_test.go: nothing runs the scenarios in testdata/"
+	case len(names) == 0:
+		return "no scenarios: testdata/ has no .txtar files"
+	}
+	return ""
 }
 
 // Run runs the lesson's scenarios and calls each, if not nil, with every
-// scenario as soon as it has finished.
+// scenario as soon as it has finished. It returns ctx's error if ctx ends
+// the run; a lesson that cannot run is a Report with a Problem.
 func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Report, error) {
+	rep := Report{Lesson: l}
+	if why := Missing(l); why != "" {
+		rep.Problem = why
+		return rep, nil
+	}
+	limit := opts.Limit
+	if limit == 0 {
+		limit = DefaultLimit
+	}
+	runCtx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+
 	args := []string{"test", "-json", "-count=1", "-run", "^TestScenarios$"}
 	if opts.Race {
 		args = append(args, "-race")
 	}
 	args = append(args, ".")
-	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd := exec.CommandContext(runCtx, "go", args...)
 	cmd.Dir = l.Dir
+	ownGroup(cmd)
+	cmd.WaitDelay = 5 * time.Second // then stop waiting for output from stray programs
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return Report{}, err
@@ -171,7 +238,6 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 		return Report{}, fmt.Errorf("cannot run go: %w (is Go installed and on PATH?)", err)
 	}
 
-	rep := Report{Lesson: l}
 	logs := map[string]*strings.Builder{}
 	var outside strings.Builder // output that belongs to no scenario
 	sc := bufio.NewScanner(stdout)
@@ -184,7 +250,7 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 		}
 		name, ok := strings.CutPrefix(ev.Test, "TestScenarios/")
 		if !ok {
-			if ev.Action == "output" {
+			if ev.Action == "output" || ev.Action == "build-output" {
 				outside.WriteString(ev.Output)
 			}
 			continue
@@ -196,12 +262,17 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 		case "output":
 			logs[name].WriteString(ev.Output)
 		case "pass", "fail", "skip":
+			file := filepath.Join(l.Dir, "testdata", name+".txtar")
 			s := Scenario{
 				Lesson:  l.Name,
 				Name:    name,
 				Status:  Status(ev.Action),
-				Comment: comment(filepath.Join(l.Dir, "testdata", name+".txtar")),
+				Comment: comment(file),
 				Log:     cleanLog(logs[name].String()),
+				File:    file,
+			}
+			if s.Status == Fail {
+				s.Failure = parseFailure(s.Log, file)
 			}
 			rep.Scenarios = append(rep.Scenarios, s)
 			if each != nil {
@@ -210,21 +281,44 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 		}
 	}
 	waitErr := cmd.Wait()
+	// They finished in any order; report them in the order of their names.
+	sort.Slice(rep.Scenarios, func(i, j int) bool { return rep.Scenarios[i].Name < rep.Scenarios[j].Name })
+	if ctx.Err() != nil {
+		return rep, ctx.Err()
+	}
 	if err := sc.Err(); err != nil {
 		return rep, err
 	}
+	if runCtx.Err() != nil {
+		rep.Problem = fmt.Sprintf("the lesson's test ran past its time limit of %v and was stopped, with every program it had started", limit)
+		return rep, nil
+	}
 	if waitErr != nil && rep.Passed() {
 		// go test failed but no scenario did: the lesson does not build,
-		// has no scenarios, or its test stopped before they ran.
-		rep.Problem = strings.TrimSpace(outside.String() + stderr.String())
+		// or its test stopped before the scenarios ran.
+		rep.Problem = goProblem(outside.String() + stderr.String())
 		if rep.Problem == "" {
 			rep.Problem = waitErr.Error()
 		}
 	}
 	if len(rep.Scenarios) == 0 && rep.Problem == "" {
-		rep.Problem = "no scenario ran: is there a TestScenarios test and a testdata folder of .txtar scripts?"
+		rep.Problem = "no scenario ran: is there a TestScenarios test that calls scenario.Run?"
 	}
 	return rep, nil
+}
+
+// goProblem keeps what go test said about a lesson that did not run,
+// without its summary lines ("FAIL . [setup failed]", "# package").
+func goProblem(out string) string {
+	var keep []string
+	for _, line := range strings.Split(out, "\n") {
+		if line == "FAIL" || strings.HasPrefix(line, "FAIL\t") || strings.HasPrefix(line, "# ") ||
+			strings.HasPrefix(line, "=== RUN") || strings.HasPrefix(line, "--- FAIL") || strings.TrimSpace(line) == "" {
+			continue
+		}
+		keep = append(keep, line)
+	}
+	return strings.Join(keep, "\n")
 }
 
 // event is one line of `go test -json` (see `go doc test2json`).

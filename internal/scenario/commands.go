@@ -49,13 +49,24 @@ func waitAddr(ts *testscript.TestScript, neg bool, args []string) {
 		name = args[1]
 	}
 	file := ts.MkAbs(args[0])
-	for deadline := time.Now().Add(patience); ; {
+	deadline := time.Now().Add(patience)
+	when := scriptTiming(ts)
+	if !when.end.IsZero() && when.end.Before(deadline) {
+		deadline = when.end
+	}
+	for {
 		data, err := os.ReadFile(file)
 		if addr := strings.TrimSpace(string(data)); err == nil && addr != "" {
 			ts.Setenv(name, addr)
 			return
 		}
+		if prog, ok := exited(ts, args[0]); ok {
+			ts.Fatalf("%s exited before it wrote its address to %s: the server never became ready (its exit status and log are below)", prog, args[0])
+		}
 		if time.Now().After(deadline) {
+			if deadline.Equal(when.end) {
+				ts.Fatalf("no address in %s within the scenario's time limit of %v: the server never became ready, and was stopped (its log is below)", args[0], when.limit)
+			}
 			ts.Fatalf("no address in %s after %v: the server never became ready (its log is below)", args[0], patience)
 		}
 		time.Sleep(10 * time.Millisecond) // poll for the file; the wait ends as soon as it exists
@@ -86,7 +97,9 @@ func cmpNorm(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	ts.Logf("expected (%s):\n%s", args[1], Visible(want))
 	ts.Logf("got (%s):\n%s", args[0], Visible(got))
-	ts.Logf("diff (- expected, + got):\n%s", diff.Diff(args[1], []byte(want), args[0], []byte(got)))
+	// The diff is of the visible forms too, so a line that differs only
+	// by a CR shows where.
+	ts.Logf("diff (- expected, + got):\n%s", diff.Diff(args[1], []byte(spell(want)), args[0], []byte(spell(got))))
 	ts.Fatalf("%s and %s differ", args[0], args[1])
 }
 
@@ -94,13 +107,20 @@ func cmpNorm(ts *testscript.TestScript, neg bool, args []string) {
 // text has a newline, and CR, tab, NUL and other control bytes spelled out:
 // on the wire "hello\r\n" and "hello\n" differ, so the reader must see it.
 func Visible(s string) string {
+	if s == "" {
+		return "    (nothing)\n"
+	}
+	return "    " + strings.ReplaceAll(strings.TrimSuffix(spell(s), "\n"), "\n", "\n    ") + "\n"
+}
+
+// spell returns the lines of s as Visible shows them, without the indent.
+func spell(s string) string {
 	var b strings.Builder
 	for _, line := range strings.SplitAfter(s, "\n") {
 		if line == "" {
 			continue
 		}
 		body, newline := strings.CutSuffix(line, "\n")
-		b.WriteString("    ")
 		for _, r := range body {
 			switch {
 			case r == '\r':
@@ -118,9 +138,6 @@ func Visible(s string) string {
 		} else {
 			b.WriteString("  (no newline at the end)\n")
 		}
-	}
-	if b.Len() == 0 {
-		return "    (nothing)\n"
 	}
 	return b.String()
 }

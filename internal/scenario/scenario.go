@@ -59,6 +59,10 @@ func Run(t *testing.T, cfg Config) {
 	for name, cmd := range cfg.Cmds {
 		cmds[name] = cmd
 	}
+	var started programs
+	for name, cmd := range cmds {
+		cmds[name] = watch(&started, cmd)
+	}
 	dir := cfg.Dir
 	if dir == "" {
 		dir = "testdata"
@@ -67,10 +71,16 @@ func Run(t *testing.T, cfg Config) {
 	if limit == 0 {
 		limit = DefaultLimit
 	}
-	deadline := time.Now().Add(limit)
+	start := time.Now()
+	deadline := start.Add(limit)
 	if d, ok := t.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
+	// Past the deadline, whatever still runs is killed, even a program
+	// that ignores the signals testscript sends first.
+	stopper := time.AfterFunc(time.Until(deadline), started.killAll)
+	t.Cleanup(func() { stopper.Stop() })
+	when := timing{limit: limit, end: stopsAt(start, deadline)}
 	testscript.RunT(shortLog{t}, testscript.Params{
 		Dir:                 dir,
 		Deadline:            deadline,
@@ -84,10 +94,31 @@ func Run(t *testing.T, cfg Config) {
 			env.Setenv("PATH", bin+string(os.PathListSeparator)+env.Getenv("PATH"))
 			c := &conns{}
 			env.Values[connsKey{}] = c
-			env.Defer(c.closeAll)
+			env.Values[timingKey{}] = when
+			ref := &scriptRef{}
+			env.Values[scriptKey{}] = ref
+			env.Defer(func() {
+				c.closeAll()
+				// testscript interrupts the programs still running after
+				// this; the ones that will not stop are killed later.
+				if ref.ts != nil {
+					killLater(started.note(ref.ts))
+				}
+			})
 			return nil
 		},
 	})
+}
+
+// stopsAt is when testscript starts stopping a run's programs: it keeps
+// two grace periods of 5% of the time (at least 100ms each) before the
+// deadline to stop them and report.
+func stopsAt(start, deadline time.Time) time.Time {
+	grace := deadline.Sub(start) / 20
+	if grace < 100*time.Millisecond {
+		grace = 100 * time.Millisecond
+	}
+	return deadline.Add(-2 * grace)
 }
 
 // build compiles the programs into a fresh folder and returns its path.

@@ -1,36 +1,59 @@
 // Runner checks the workbook: it runs each lesson's scenarios in lesson
-// order, prints a line per scenario, and stops at the first lesson that
-// fails, showing what that scenario expected, what came, and where in the
-// lesson's README to read.
+// order, prints a line per scenario as it finishes, and stops at the first
+// lesson that fails, showing what that scenario expected, what came, what
+// the server did, and where in the lesson's README to read.
 //
-//	go run ./tools/runner          every lesson, from the repository's root
-//	go run ./tools/runner 01       one lesson, by number or name
+//	go run ./tools/runner              every lesson, from the repository's root
+//	go run ./tools/runner 02           one lesson, by number or name
+//	go run ./tools/runner -watch 02    run it again each time a file changes
+//	go run ./tools/runner -list        every lesson and scenario, with its state
+//	go run ./tools/runner -json report.json   points for an autograder
 //	go run github.com/socketbook/socketbook/tools/runner   from any folder
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"regexp"
-	"strings"
+	"path/filepath"
+	"syscall"
+	"time"
 
 	"github.com/socketbook/socketbook/internal/grade"
 )
 
-const usage = `usage: go run ./tools/runner [-race] [LESSON ...]
+const usage = `usage: go run ./tools/runner [flags] [LESSON ...]
 
 Runs the lessons' scenarios in order and stops at the first lesson that
-fails. A LESSON is a number (01, 1) or a name (echo, 01-echo).
+fails. A LESSON is a number (02, 2) or a name (concurrent, 02-concurrent).
+
+  go run ./tools/runner                  every lesson
+  go run ./tools/runner -watch 02        lesson 02, again on every save
+  go run ./tools/runner -k -json out.json   every lesson, points in out.json
+
+Exit status: 0 only when every selected scenario passes.
+Colour: on a terminal only; set NO_COLOR=1 to turn it off.
 
 `
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	wd, err := os.Getwd()
+	if err == nil {
+		err = run(ctx, os.Args[1:], env{
+			out:   os.Stdout,
+			dir:   wd,
+			color: colorWanted(os.Stdout),
+			state: defaultStateFile,
+		})
+	}
+	if err != nil {
 		if !errors.Is(err, errFailed) {
 			fmt.Fprintln(os.Stderr, "runner:", err)
 		}
@@ -41,27 +64,62 @@ func main() {
 // errFailed means a scenario failed; the report has said so already.
 var errFailed = errors.New("a scenario failed")
 
-func run(args []string, out io.Writer) error {
-	flags := flag.NewFlagSet("runner", flag.ContinueOnError)
-	race := flags.Bool("race", false, "run the lessons under the race detector (slower)")
-	flags.Usage = func() {
-		fmt.Fprint(flags.Output(), usage)
-		flags.PrintDefaults()
+// env is what the runner takes from its surroundings; the tests give
+// their own.
+type env struct {
+	out   io.Writer
+	dir   string                   // where the runner was started
+	color bool                     // use ANSI colours
+	state func(root string) string // the file that keeps the last results
+	poll  time.Duration            // how often -watch looks at the files; a default when zero
+	limit time.Duration            // bounds each lesson's go test; grade's default when zero
+	ready func()                   // called when -watch starts waiting for a change (tests)
+}
+
+// flags are the runner's options.
+type flags struct {
+	race, keepGoing, list, watch, verbose bool
+	jsonFile                              string
+}
+
+func parse(args []string, out io.Writer) (flags, []string, error) {
+	var f flags
+	fs := flag.NewFlagSet("runner", flag.ContinueOnError)
+	fs.BoolVar(&f.race, "race", false, "run the lessons under the race detector (slower)")
+	fs.BoolVar(&f.keepGoing, "k", false, "keep going after a lesson fails")
+	fs.BoolVar(&f.list, "list", false, "list every lesson and scenario with its last result, run nothing")
+	fs.BoolVar(&f.watch, "watch", false, "run again each time a file of a lesson changes (Ctrl-C to stop)")
+	fs.BoolVar(&f.verbose, "v", false, "also show each failed scenario's whole transcript")
+	fs.StringVar(&f.jsonFile, "json", "", "write a report for an autograder to `FILE` (implies -k)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
 	}
-	flags.SetOutput(io.Discard)
-	if err := flags.Parse(args); errors.Is(err, flag.ErrHelp) {
-		flags.SetOutput(out)
-		flags.Usage()
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(out)
+		fs.Usage()
+		return f, nil, flag.ErrHelp
+	} else if err != nil {
+		return f, nil, fmt.Errorf("%v (see -h)", err)
+	}
+	if f.jsonFile != "" {
+		f.keepGoing = true // an autograder needs every lesson's points
+	}
+	if f.watch && (f.list || f.jsonFile != "") {
+		return f, nil, errors.New("-watch cannot be used with -list or -json (see -h)")
+	}
+	return f, fs.Args(), nil
+}
+
+func run(ctx context.Context, args []string, e env) error {
+	f, names, err := parse(args, e.out)
+	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	} else if err != nil {
-		return fmt.Errorf("%v (see -h)", err)
-	}
-
-	wd, err := os.Getwd()
-	if err != nil {
 		return err
 	}
-	root, err := grade.Root(wd)
+	root, err := grade.Root(e.dir)
 	if err != nil {
 		return err
 	}
@@ -69,101 +127,65 @@ func run(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	lessons, err := grade.Select(all, flags.Args())
+	lessons, err := grade.Select(all, names)
 	if err != nil {
 		return err
 	}
+	p := &printer{out: e.out, color: e.color, root: root, verbose: f.verbose}
+	st := loadState(e.state(root))
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-
-	var total tally
-	for i, l := range lessons {
-		fmt.Fprintf(out, "%s\n", l.Name)
-		rep, err := grade.Run(ctx, l, grade.Options{Race: *race}, func(s grade.Scenario) {
-			fmt.Fprintf(out, "  %s %s\n", mark[s.Status], s.Name)
-		})
-		if err != nil {
+	if f.list {
+		list(p, lessons, st)
+		return nil
+	}
+	r := &runner{p: p, opts: grade.Options{Race: f.race, Limit: e.limit}, keepGoing: f.keepGoing, state: st}
+	if f.watch {
+		return watch(ctx, r, lessons, e)
+	}
+	reports, err := r.run(ctx, lessons)
+	if err != nil {
+		return err
+	}
+	if f.jsonFile != "" {
+		if err := writeJSON(f.jsonFile, grade.NewResult(reports)); err != nil {
 			return err
 		}
-		var t tally
-		for _, s := range rep.Scenarios {
-			t.add(s.Status)
-		}
-		total.passed, total.failed, total.skipped = total.passed+t.passed, total.failed+t.failed, total.skipped+t.skipped
-		fmt.Fprintf(out, "  %s\n\n", t)
-		if !rep.Passed() {
-			explain(out, rep)
-			if rest := lessons[i+1:]; len(rest) > 0 {
-				fmt.Fprintf(out, "Stopped at %s; not run: %s.\n", l.Name, grade.Names(rest))
-			}
-			fmt.Fprintf(out, "workbook: %s\n", total)
-			return errFailed
-		}
 	}
-	fmt.Fprintf(out, "workbook: %s\n", total)
+	if !allPassed(reports) || len(reports) < len(lessons) {
+		return errFailed
+	}
 	return nil
 }
 
-var mark = map[grade.Status]string{grade.Pass: "PASS", grade.Fail: "FAIL", grade.Skip: "SKIP"}
-
-// tally counts scenarios by how they ended.
-type tally struct{ passed, failed, skipped int }
-
-func (t *tally) add(s grade.Status) {
-	switch s {
-	case grade.Pass:
-		t.passed++
-	case grade.Fail:
-		t.failed++
-	case grade.Skip:
-		t.skipped++
-	}
-}
-
-func (t tally) String() string {
-	s := fmt.Sprintf("%d passed, %d failed", t.passed, t.failed)
-	if t.skipped > 0 {
-		s += fmt.Sprintf(", %d skipped", t.skipped)
-	}
-	return s
-}
-
-// explain shows, for each failed scenario, what it is about, its
-// transcript (which ends with the expected and actual output and a diff),
-// and where to read.
-func explain(out io.Writer, rep grade.Report) {
-	if rep.Problem != "" {
-		fmt.Fprintf(out, "%s could not run its scenarios:\n\n%s\n\n", rep.Lesson.Name, indent(rep.Problem))
-		return
-	}
-	for _, s := range rep.Scenarios {
-		if s.Status != grade.Fail {
-			continue
+func allPassed(reports []grade.Report) bool {
+	for _, rep := range reports {
+		if !rep.Passed() {
+			return false
 		}
-		fmt.Fprintf(out, "FAIL %s/%s\n\n", s.Lesson, s.Name)
-		if s.Comment != "" {
-			fmt.Fprintf(out, "What it checks:\n%s\n\n", indent(s.Comment))
-		}
-		fmt.Fprintf(out, "What happened:\n%s\n\n", indent(s.Log))
-		fmt.Fprintf(out, "Scenario: lessons/%s/testdata/%s.txtar\n", s.Lesson, s.Name)
-		if section := readmeSection(s.Comment); section != "" {
-			fmt.Fprintf(out, "Read: lessons/%s/README.md, section %q\n", s.Lesson, section)
-		}
-		fmt.Fprintf(out, "Rerun it: cd lessons/%s && go test -run 'TestScenarios/^%s$'\n\n", s.Lesson, s.Name)
 	}
+	return true
 }
 
-// readmeRef finds `README: "Section"` in a scenario's comment.
-var readmeRef = regexp.MustCompile(`README: "([^"]+)"`)
-
-func readmeSection(comment string) string {
-	if m := readmeRef.FindStringSubmatch(comment); m != nil {
-		return m[1]
+// writeJSON writes the autograder's report, indented for people too.
+func writeJSON(file string, res grade.Result) error {
+	data, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
 	}
-	return ""
+	if dir := filepath.Dir(file); dir != "." {
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(file, append(data, '\n'), 0o666)
 }
 
-func indent(s string) string {
-	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
+// colorWanted reports whether to colour the output: only on a terminal,
+// and never when NO_COLOR is set to anything (https://no-color.org).
+func colorWanted(f *os.File) bool {
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }

@@ -1,0 +1,119 @@
+package grade
+
+import (
+	"os"
+	"strconv"
+	"strings"
+)
+
+// A Result is the report an autograder reads, in the shape GitHub
+// Classroom's reporter and Exercism's test runners share: an overall
+// status, the points, and one entry per scenario, each worth one point, so
+// a student gets partial credit scenario by scenario.
+type Result struct {
+	Version  int          `json:"version"`
+	Status   string       `json:"status"` // pass, fail, or error when a lesson could not run
+	MaxScore int          `json:"max_score"`
+	Score    int          `json:"score"`
+	Tests    []TestResult `json:"tests"`
+}
+
+// A TestResult is one scenario in a Result.
+type TestResult struct {
+	Name     string `json:"name"`   // lesson/scenario, such as "01-echo/hello"
+	Status   string `json:"status"` // pass, fail or error
+	Message  string `json:"message,omitempty"`
+	TestCode string `json:"test_code"` // the scenario's script
+	Score    int    `json:"score"`
+	MaxScore int    `json:"max_score"`
+}
+
+// NewResult builds the autograder's report from lesson reports. A lesson
+// that could not run counts each of its scenarios as an error worth no
+// points (or, with no scenarios at all, one entry for the lesson), so the
+// maximum stays the same whatever the student breaks. A skipped scenario
+// (say, no IPv6 on the grading machine) earns its point: the student
+// cannot fix the machine.
+func NewResult(reports []Report) Result {
+	res := Result{Version: 1, Status: "pass", Tests: []TestResult{}}
+	for _, rep := range reports {
+		if rep.Problem != "" {
+			res.Status = "error"
+			names, _ := Scenarios(rep.Lesson)
+			if len(names) == 0 {
+				res.add(TestResult{Name: rep.Lesson.Name, Status: "error", Message: rep.Problem})
+			}
+			for _, name := range names {
+				res.add(TestResult{
+					Name: rep.Lesson.Name + "/" + name, Status: "error",
+					Message:  rep.Lesson.Name + " could not run its scenarios: " + rep.Problem,
+					TestCode: script(rep.Lesson.Dir + "/testdata/" + name + ".txtar"),
+				})
+			}
+			continue
+		}
+		for _, s := range rep.Scenarios {
+			t := TestResult{Name: s.Lesson + "/" + s.Name, Status: "pass", TestCode: script(s.File), Score: 1}
+			switch s.Status {
+			case Skip:
+				t.Message = "skipped on this machine: " + strings.TrimPrefix(lastLines(strings.TrimSpace(s.Log), 1), "> ")
+			case Fail:
+				t.Status, t.Score, t.Message = "fail", 0, Message(s)
+				if res.Status == "pass" {
+					res.Status = "fail"
+				}
+			}
+			res.add(t)
+		}
+	}
+	return res
+}
+
+func (r *Result) add(t TestResult) {
+	t.MaxScore = 1
+	r.Tests = append(r.Tests, t)
+	r.MaxScore++
+	r.Score += t.Score
+}
+
+// Message says in a few lines why a scenario failed: the command, the
+// reason, what the processes did, and where to read.
+func Message(s Scenario) string {
+	f := s.Failure
+	if f == nil {
+		return "failed"
+	}
+	var b strings.Builder
+	if f.Command != "" {
+		b.WriteString("`" + f.Command + "` failed")
+		if f.Line > 0 {
+			b.WriteString(" (line " + strconv.Itoa(f.Line) + ")")
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(f.Reason)
+	if f.Detail != "" {
+		b.WriteString("\n\n" + f.Detail)
+	}
+	if f.Diagnosis != "" {
+		b.WriteString("\n\n" + f.Diagnosis)
+	}
+	for _, p := range f.Programs {
+		if p.Log != "" {
+			b.WriteString("\n\nLast lines of the log of " + p.Command + ":\n" + lastLines(p.Log, 10))
+		}
+	}
+	if section := ReadmeSection(s.Comment); section != "" {
+		b.WriteString("\n\nRead: lessons/" + s.Lesson + "/README.md, section \"" + section + "\"")
+	}
+	return b.String()
+}
+
+// script returns a scenario file's text, or "" if it cannot be read.
+func script(file string) string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return ""
+	}
+	return string(data)
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/socketbook/socketbook/internal/grade"
+)
+
+// printer writes what the student sees.
+type printer struct {
+	out     io.Writer
+	color   bool
+	root    string // the workbook's root, to print paths from it
+	verbose bool   // show whole transcripts too
+}
+
+// ANSI colours, used only when the printer's color is on.
+const (
+	red    = "\033[31m"
+	green  = "\033[32m"
+	yellow = "\033[33m"
+	bold   = "\033[1m"
+	reset  = "\033[0m"
+)
+
+func (p *printer) paint(color, s string) string {
+	if !p.color {
+		return s
+	}
+	return color + s + reset
+}
+
+var marks = map[grade.Status]struct{ text, color string }{
+	grade.Pass: {"PASS", green},
+	grade.Fail: {"FAIL", red},
+	grade.Skip: {"SKIP", yellow},
+}
+
+func (p *printer) mark(s grade.Status) string {
+	m := marks[s]
+	return p.paint(m.color, m.text)
+}
+
+// rel returns path relative to the workbook's root, with forward slashes.
+func (p *printer) rel(path string) string {
+	if r, err := filepath.Rel(p.root, path); err == nil {
+		return filepath.ToSlash(r)
+	}
+	return path
+}
+
+func (p *printer) lessonStart(l grade.Lesson, n, of, scenarios int) {
+	what := fmt.Sprintf("lesson %d of %d", n, of)
+	if scenarios > 0 {
+		what += fmt.Sprintf(", %d scenarios", scenarios)
+	}
+	fmt.Fprintf(p.out, "%s  (%s)\n", p.paint(bold, l.Name), what)
+}
+
+func (p *printer) scenario(s grade.Scenario, done, total int) {
+	count := strconv.Itoa(done)
+	if total >= done {
+		count += "/" + strconv.Itoa(total)
+	}
+	fmt.Fprintf(p.out, "  %5s  %s  %s\n", count, p.mark(s.Status), s.Name)
+}
+
+func (p *printer) lessonEnd(rep grade.Report, t tally) {
+	if rep.Problem != "" {
+		if !strings.Contains(rep.Problem, "\n") {
+			fmt.Fprintf(p.out, "  %s %s\n\n", p.paint(red, "cannot run:"), rep.Problem)
+			return
+		}
+		fmt.Fprintf(p.out, "  %s\n%s\n\n", p.paint(red, "cannot run:"), indent(rep.Problem, "    "))
+		return
+	}
+	fmt.Fprintf(p.out, "  %s\n\n", t)
+}
+
+func (t tally) String() string {
+	s := fmt.Sprintf("%d passed, %d failed", t.passed, t.failed)
+	if t.skipped > 0 {
+		s += fmt.Sprintf(", %d skipped", t.skipped)
+	}
+	return s
+}
+
+// explain shows, for each failed scenario, what it checks, the command
+// that failed and why (expected and actual text, and the diff), what the
+// processes did, the server's log, and where to read.
+func (p *printer) explain(rep grade.Report) {
+	dir := p.rel(rep.Lesson.Dir)
+	for _, s := range rep.Scenarios {
+		if s.Status != grade.Fail {
+			continue
+		}
+		f := s.Failure
+		if f == nil {
+			f = &grade.Failure{}
+		}
+		fmt.Fprintf(p.out, "%s %s/%s\n\n", p.paint(red+bold, "FAIL"), s.Lesson, s.Name)
+		if s.Comment != "" {
+			p.section("What it checks", withoutReadme(s.Comment))
+		}
+		where := dir + "/testdata/" + s.Name + ".txtar"
+		if f.Line > 0 {
+			where += " line " + strconv.Itoa(f.Line)
+		}
+		if f.Command != "" {
+			p.section("The command that failed ("+where+")", f.Command+"\n"+f.Reason)
+		} else {
+			p.section("What failed", f.Reason)
+		}
+		if f.Detail != "" {
+			p.section("What it saw", f.Detail)
+		}
+		if f.Diagnosis != "" {
+			p.section("What happened to the programs", f.Diagnosis)
+		}
+		for _, prog := range f.Programs {
+			if prog.Log == "" {
+				continue
+			}
+			head := "Log of " + prog.Command
+			if prog.Ended != "waited for" {
+				head += " (" + prog.Ended + ")"
+			}
+			p.section(head, visible(prog.Log))
+		}
+		if p.verbose {
+			p.section("The whole transcript", s.Log)
+		}
+		if section := grade.ReadmeSection(s.Comment); section != "" {
+			fmt.Fprintf(p.out, "%s %s/README.md, section %q\n", p.paint(bold, "Read:"), dir, section)
+		}
+		fmt.Fprintf(p.out, "Rerun it: cd %s && go test -run 'TestScenarios/^%s$' -v\n\n", dir, s.Name)
+	}
+}
+
+func (p *printer) section(head, body string) {
+	fmt.Fprintf(p.out, "%s:\n%s\n\n", p.paint(bold, head), indent(body, "    "))
+}
+
+func (p *printer) stopped(l grade.Lesson, rest []grade.Lesson) {
+	fmt.Fprintf(p.out, "Stopped at %s (-k keeps going); not run: %s.\n", l.Name, grade.Names(rest))
+}
+
+func (p *printer) summary(t tally, ran, selected int, stopped string) {
+	verdict := p.paint(green, "all passed")
+	if t.failed > 0 || t.broken > 0 || ran < selected {
+		verdict = p.paint(red, "not yet")
+	}
+	line := fmt.Sprintf("workbook: %s: %s; %d of %d lessons run", verdict, t, ran, selected)
+	if t.broken > 0 {
+		line += fmt.Sprintf(", %d could not run", t.broken)
+	}
+	fmt.Fprintln(p.out, line)
+}
+
+// withoutReadme drops the README pointer from a comment: it gets its own
+// line at the end.
+func withoutReadme(comment string) string {
+	var keep []string
+	for _, line := range strings.Split(comment, "\n") {
+		if !strings.HasPrefix(line, "README:") {
+			keep = append(keep, line)
+		}
+	}
+	return strings.TrimSpace(strings.Join(keep, "\n"))
+}
+
+func indent(s, by string) string {
+	lines := strings.Split(s, "\n")
+	for i, line := range lines {
+		if line != "" {
+			lines[i] = by + line
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// visible spells out CR, tabs, NUL and other control bytes in a log, so
+// "stopped\r" does not look like "stopped".
+func visible(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteRune(r)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
