@@ -1,0 +1,223 @@
+package lesson_test
+
+// Script commands of this lesson's own, beside the shared ones of
+// internal/scenario. HTTP responses carry the time (Date, Last-Modified),
+// which changes on every run, so the scripts need a way to send raw bytes,
+// keep the raw answer in a file, and compare it with the times masked:
+//
+//	lessondir VAR                      put this lesson's folder in $VAR
+//	roundtrip ADDR OUT PIECE...        send raw bytes, keep the raw answer
+//	cmphttp GOT WANT                   compare, CR shown as \r, times as DATE
+//	httpget URL HEAD BODY              fetch with Go's net/http client
+//	fakeserver VAR REPLY               a server that answers anything with REPLY
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rogpeppe/go-internal/diff"
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/socketbook/socketbook/internal/scenario"
+)
+
+// patience bounds every wait, as in the shared commands: a working server
+// answers long before, a broken one fails here instead of hanging.
+const patience = 30 * time.Second
+
+func commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"lessondir":  lessonDir,
+		"roundtrip":  roundTrip,
+		"cmphttp":    cmpHTTP,
+		"httpget":    httpGet,
+		"fakeserver": fakeServer,
+	}
+}
+
+// lessondir VAR puts the absolute path of this lesson's folder in $VAR, so
+// a script can serve the lesson's own www folder and compare with its files.
+func lessonDir(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: lessondir VAR")
+	}
+	dir, err := os.Getwd() // go test runs a package's tests in its folder
+	ts.Check(err)
+	ts.Setenv(args[0], dir)
+}
+
+// roundtrip ADDR OUT PIECE... connects to ADDR, sends the pieces, reads
+// until the server closes the connection and writes every byte it got to
+// OUT. A piece is text with Go escapes ('GET / HTTP/1.0\r\n\r\n'), @FILE
+// for a file's bytes, or -- which means "wait for one whole response
+// before sending the rest", to send a second request on the same
+// connection the way a browser does.
+func roundTrip(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 3 {
+		ts.Fatalf("usage: roundtrip ADDR OUT PIECE...")
+	}
+	conn, err := net.DialTimeout("tcp", args[0], patience)
+	ts.Check(err)
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(patience))
+
+	var got bytes.Buffer
+	in := bufio.NewReader(io.TeeReader(conn, &got))
+	var out bytes.Buffer
+	for _, piece := range args[2:] {
+		if piece != "--" {
+			out.WriteString(pieceBytes(ts, piece))
+			continue
+		}
+		_, err := conn.Write(out.Bytes())
+		ts.Check(err)
+		out.Reset()
+		// Go's own parser finds where the response ends; what it read
+		// went into got through the TeeReader.
+		resp, err := http.ReadResponse(in, nil)
+		if err != nil {
+			ts.Fatalf("no whole response before the next request: %v (got %q)", err, got.String())
+		}
+		_, err = io.Copy(io.Discard, resp.Body)
+		ts.Check(err)
+	}
+	if _, err := conn.Write(out.Bytes()); err != nil && !errors.Is(err, net.ErrClosed) {
+		ts.Logf("send: %v (the server may have refused the request before reading it all)", err)
+	}
+	_, err = io.Copy(io.Discard, in)
+	if err != nil {
+		ts.Fatalf("reading the response: %v (got %q)", err, got.String())
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), got.Bytes(), 0o666))
+}
+
+// pieceBytes turns one roundtrip piece into the bytes it stands for.
+func pieceBytes(ts *testscript.TestScript, piece string) string {
+	if name, ok := strings.CutPrefix(piece, "@"); ok {
+		return ts.ReadFile(name)
+	}
+	s, err := strconv.Unquote(`"` + strings.ReplaceAll(piece, `"`, `\"`) + `"`)
+	if err != nil {
+		ts.Fatalf("cannot read %q: use Go escapes such as \\r\\n", piece)
+	}
+	return s
+}
+
+// An HTTP date, always 29 characters: Sun, 22 Nov 2026 08:05:49 GMT.
+var httpDate = regexp.MustCompile(`(?m)^(Date|Last-Modified|date|last-modified): (.*?)(\r?)$`)
+
+// normaliseHTTP masks what changes from run to run: the value of Date and
+// Last-Modified (after checking it is a real HTTP date) and loopback
+// ports. Then it spells each CR as \r, so that a want file can show the
+// CRLF line endings HTTP requires and a bare LF cannot pass for one.
+func normaliseHTTP(ts *testscript.TestScript, s string) string {
+	s = httpDate.ReplaceAllStringFunc(s, func(line string) string {
+		m := httpDate.FindStringSubmatch(line)
+		if _, err := time.Parse(http.TimeFormat, m[2]); err != nil {
+			ts.Fatalf("%s is not an HTTP date: %q", m[1], m[2])
+		}
+		return m[1] + ": DATE" + m[3]
+	})
+	s = regexp.MustCompile(`(127\.0\.0\.1|\[::1\]|localhost):[0-9]+`).ReplaceAllString(s, "$1:PORT")
+	return strings.ReplaceAll(s, "\r", `\r`)
+}
+
+// cmphttp GOT WANT compares GOT (a file, stdout or stderr) with WANT after
+// normaliseHTTP, with $VARS in WANT expanded. In WANT, a line that ends in
+// CRLF is written with a literal \r at its end.
+func cmpHTTP(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: cmphttp GOT WANT")
+	}
+	got := normaliseHTTP(ts, ts.ReadFile(args[0]))
+	want := os.Expand(ts.ReadFile(args[1]), ts.Getenv)
+	want = regexp.MustCompile(`(127\.0\.0\.1|\[::1\]|localhost):[0-9]+`).ReplaceAllString(want, "$1:PORT")
+	if got == want {
+		return
+	}
+	ts.Logf("expected (%s):\n%s", args[1], scenario.Visible(want))
+	ts.Logf("got (%s):\n%s", args[0], scenario.Visible(got))
+	ts.Logf("diff (- expected, + got):\n%s", diff.Diff(args[1], []byte(want), args[0], []byte(got)))
+	ts.Fatalf("%s and %s differ", args[0], args[1])
+}
+
+// httpget URL HEAD BODY fetches URL with Go's own net/http client: a
+// client written by other people, which parses our responses strictly. It
+// writes the status and the headers (sorted, one per line, as net/http
+// understood them) to HEAD and the body to BODY.
+func httpGet(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: httpget URL HEAD BODY")
+	}
+	client := &http.Client{
+		Timeout:   patience,
+		Transport: &http.Transport{DisableKeepAlives: true}, // send Connection: close
+	}
+	resp, err := client.Get(args[0])
+	ts.Check(err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	ts.Check(err)
+
+	var head strings.Builder
+	fmt.Fprintf(&head, "%s %s\n", resp.Proto, resp.Status)
+	names := make([]string, 0, len(resp.Header))
+	for name := range resp.Header {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, v := range resp.Header[name] {
+			fmt.Fprintf(&head, "%s: %s\n", name, v)
+		}
+	}
+	fmt.Fprintf(&head, "(ContentLength %d, body %d bytes)\n", resp.ContentLength, len(body))
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(head.String()), 0o666))
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), body, 0o666))
+}
+
+// fakeserver VAR REPLY listens on a free loopback port, puts its address
+// in $VAR, and answers every connection with REPLY (Go escapes work), then
+// closes it. It plays a broken web server for the client to meet.
+func fakeServer(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: fakeserver VAR REPLY")
+	}
+	reply := pieceBytes(ts, args[1])
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	ts.Defer(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return // the script ended and closed the listener
+			}
+			go func() {
+				defer conn.Close()
+				conn.SetDeadline(time.Now().Add(patience))
+				// Read the request's head before answering, so that the
+				// close that follows is a FIN and not a reset.
+				in := bufio.NewReader(conn)
+				for {
+					line, err := in.ReadString('\n')
+					if err != nil || strings.TrimRight(line, "\r\n") == "" {
+						break
+					}
+				}
+				io.WriteString(conn, reply)
+			}()
+		}
+	}()
+	ts.Setenv(args[0], ln.Addr().String())
+}

@@ -1,0 +1,247 @@
+package main
+
+// One goroutine per connection, and on each connection a loop: read a
+// request, answer it, and go round again while HTTP/1.1 keeps the
+// connection open.
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// httpTime is the one date format HTTP uses (RFC 9110, IMF-fixdate),
+// always in GMT: "Sun, 06 Nov 1994 08:49:37 GMT".
+const httpTime = "Mon, 02 Jan 2006 15:04:05 GMT"
+
+// lingerTime bounds how long a closing connection waits for the client to
+// take our last response (see closeGently).
+const lingerTime = time.Second
+
+// A server serves the files under root.
+type server struct {
+	root        string        // absolute, symlinks resolved (see realRoot)
+	readTimeout time.Duration // to send a request's head, once it has begun
+	idleTimeout time.Duration // to begin the next request on a kept connection
+}
+
+// serve accepts connections until ctx is cancelled, each in its own
+// goroutine, then waits for those goroutines to finish.
+func (s *server) serve(ctx context.Context, ln net.Listener) error {
+	// Closing the listener is the only way to wake a blocked Accept.
+	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	defer stop()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // we closed the listener ourselves: a normal stop
+			}
+			return fmt.Errorf("accept: %w", err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.handle(ctx, conn)
+		}()
+	}
+}
+
+// handle serves one connection and logs how it ended. The last log line is
+// written before the connection closes, so a client that has seen the
+// close knows the server's log is complete.
+func (s *server) handle(ctx context.Context, conn net.Conn) {
+	// At shutdown, close the connection too, or we would wait for a client
+	// that may never hang up.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+
+	who := conn.RemoteAddr().String()
+	log.Printf("%s connected", who)
+	n, end, err := s.converse(conn, who)
+	if ctx.Err() != nil {
+		end = "cut off by shutdown"
+	}
+	log.Printf("%s %s after %d %s", who, end, n, plural(n, "request"))
+	if err == nil {
+		closeGently(conn)
+	} else {
+		conn.Close()
+	}
+}
+
+// converse answers requests on one connection until one side ends it. It
+// returns how many requests it answered, how the conversation ended for
+// the log, and the connection's error if it broke.
+func (s *server) converse(conn net.Conn, who string) (n int, end string, err error) {
+	in := bufio.NewReader(conn)
+	for ; ; n++ {
+		// Wait for the first byte of the next request. The first request
+		// gets readTimeout, later ones idleTimeout: a browser keeps a
+		// connection open in case it needs another file.
+		wait := s.idleTimeout
+		if n == 0 {
+			wait = s.readTimeout
+		}
+		conn.SetReadDeadline(time.Now().Add(wait))
+		if _, err := in.Peek(1); err != nil {
+			return n, ended(err), nil
+		}
+		// A request has begun: its head must arrive within readTimeout,
+		// or one slow client (or a deliberate slowloris) would hold this
+		// goroutine and its connection for ever.
+		conn.SetReadDeadline(time.Now().Add(s.readTimeout))
+		req, err := readRequest(in)
+		var refused *statusError
+		switch {
+		case errors.As(err, &refused):
+			return n + 1, "closed", s.sendError(conn, who, "", refused, true)
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return n + 1, "closed", s.sendError(conn, who, "", refuse(408, "the request's head took longer than %v", s.readTimeout), true)
+		case err != nil:
+			return n, ended(err), err
+		}
+		closing := req.wantsClose() || req.hasBody()
+		if err := s.respond(conn, who, req, closing); err != nil {
+			return n + 1, ended(err), err
+		}
+		if closing {
+			return n + 1, "closed", nil
+		}
+	}
+}
+
+// ended names the way a connection ended, for the log.
+func ended(err error) string {
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "disconnected"
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return "idle, closed"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return "reset the connection" // e.g. the client went away mid-file
+	}
+	return "failed (" + err.Error() + ")"
+}
+
+// respond answers one well-formed request: the file, or an error page.
+func (s *server) respond(conn net.Conn, who string, req *request, closing bool) error {
+	if req.method != "GET" && req.method != "HEAD" {
+		return s.sendError(conn, who, req.line, refuse(405, "this server only answers GET and HEAD"), closing)
+	}
+	f, info, err := openFile(s.root, req.target)
+	var refused *statusError
+	if errors.As(err, &refused) {
+		return s.sendError(conn, who, req.line, refused, closing)
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+
+	head := []string{
+		"Content-Type: " + contentType(f.Name()),
+		"Content-Length: " + strconv.FormatInt(info.Size(), 10),
+		"Last-Modified: " + info.ModTime().UTC().Format(httpTime),
+	}
+	if err := writeHead(conn, 200, head, closing); err != nil {
+		return err
+	}
+	var sent int64
+	if req.method == "GET" {
+		// io.Copy from an *os.File to a *net.TCPConn lets Linux use
+		// sendfile(2): the kernel moves the bytes from the page cache to
+		// the socket, and memory stays flat however big the file is.
+		sent, err = io.Copy(conn, f)
+	}
+	log.Printf("%s %q %d %d", who, req.line, 200, sent)
+	return err
+}
+
+// sendError sends an error page whose body names the cause. line is the
+// request line, or "" when the request never got that far.
+func (s *server) sendError(conn net.Conn, who, line string, e *statusError, closing bool) error {
+	body := fmt.Sprintf("%d %s: %s\n", e.status, statusText[e.status], e.reason)
+	head := []string{
+		"Content-Type: text/plain; charset=utf-8",
+		"Content-Length: " + strconv.Itoa(len(body)),
+	}
+	if e.status == 405 {
+		head = append(head, "Allow: GET, HEAD") // required with a 405
+	}
+	if line == "" {
+		log.Printf("%s - %d %d (%s)", who, e.status, len(body), e.reason)
+	} else {
+		log.Printf("%s %q %d %d", who, line, e.status, len(body))
+	}
+	if err := writeHead(conn, e.status, head, closing); err != nil {
+		return err
+	}
+	_, err := io.WriteString(conn, body)
+	return err
+}
+
+// writeHead writes the status line and the headers, then the blank line
+// that ends them. Every response says when it was sent (Date) and, when
+// the connection is about to close, says that too.
+func writeHead(w io.Writer, status int, fields []string, closing bool) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", status, statusText[status])
+	for _, f := range fields {
+		b.WriteString(f + "\r\n")
+	}
+	b.WriteString("Date: " + time.Now().UTC().Format(httpTime) + "\r\n")
+	if closing {
+		b.WriteString("Connection: close\r\n")
+	}
+	b.WriteString("\r\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// statusText gives the reason phrase of each status this server sends.
+var statusText = map[int]string{
+	200: "OK",
+	400: "Bad Request",
+	403: "Forbidden",
+	404: "Not Found",
+	405: "Method Not Allowed",
+	408: "Request Timeout",
+	414: "URI Too Long",
+	431: "Request Header Fields Too Large",
+	505: "HTTP Version Not Supported",
+}
+
+// closeGently closes a connection the server chose to end. A plain Close
+// with unread request bytes still in the socket (a refused request of
+// 100 KiB, say) makes the kernel send RST, and the client may lose our
+// response before reading it. So: send FIN first (CloseWrite), let the
+// client read, and throw away what it still sends, for a short while.
+func closeGently(conn net.Conn) {
+	defer conn.Close()
+	if cw, ok := conn.(interface{ CloseWrite() error }); ok {
+		if cw.CloseWrite() == nil {
+			conn.SetReadDeadline(time.Now().Add(lingerTime))
+			io.CopyN(io.Discard, conn, 1<<20)
+		}
+	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
