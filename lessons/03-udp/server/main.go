@@ -1,0 +1,202 @@
+// Server is lesson 03's upper-case server over UDP. It reads datagrams,
+// each with the address of its sender, and answers each one with its text
+// in upper case, sent back to that sender. There is no connection and no
+// socket per client: one socket talks to everybody.
+//
+//	go run ./lessons/03-udp/server                  # listens on 127.0.0.1:9999 (UDP)
+//	go run ./lessons/03-udp/client hello            # in another terminal
+//	nc -u 127.0.0.1 9999                            # or talk to it by hand
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: server [-network udp|udp4|udp6] [-addr ADDR] [-drop PERCENT] [-seed N] [-max BYTES]
+
+Upper-case server over UDP: answers each datagram with its text in upper
+case, sent back to the address it came from.
+
+  server                                  listen on 127.0.0.1:9999 (UDP)
+  server -addr 127.0.0.1:0                let the kernel pick a free port
+  server -network udp6 -addr '[::1]:9999' IPv6 loopback
+  server -drop 30                         lose 30% of what arrives, on purpose
+  server -max 16                          a datagram over 16 bytes is truncated
+
+`
+
+// maxDatagram is the largest payload one UDP datagram can carry over IPv4:
+// 65,535 bytes of IP packet, less 20 of IP header and 8 of UDP header.
+const maxDatagram = 65507
+
+func main() {
+	log.SetFlags(0) // one plain line per event: easy to read, easy to compare
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string) error {
+	flags := flag.NewFlagSet("server", flag.ContinueOnError)
+	network := flags.String("network", "udp", "udp, udp4 or udp6")
+	addr := flags.String("addr", "127.0.0.1:9999", "address to listen on, host:port")
+	addrFile := flags.String("addrfile", "", "once listening, write the address to this `file` (for scripts)")
+	drop := flags.Int("drop", 0, "drop this `percent` of incoming datagrams, to see loss on loopback")
+	seed := flags.Uint64("seed", 1, "seed of the drop decisions: the same seed drops the same datagrams")
+	maxSize := flags.Int("max", maxDatagram, "largest datagram, in `bytes`, read whole; a longer one is truncated and not answered")
+	flags.Usage = func() {
+		fmt.Fprint(flags.Output(), usage)
+		flags.PrintDefaults()
+	}
+	flags.SetOutput(io.Discard) // we report a bad flag ourselves, in one line
+	if err := flags.Parse(args); errors.Is(err, flag.ErrHelp) {
+		flags.SetOutput(os.Stdout)
+		flags.Usage()
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("%v (see server -h)", err)
+	}
+	if err := checkNetwork(*network); err != nil {
+		return err
+	}
+	if *drop < 0 || *drop > 100 {
+		return fmt.Errorf("-drop %d is not a percentage (use 0 to 100)", *drop)
+	}
+	if *maxSize < 1 || *maxSize > maxDatagram {
+		return fmt.Errorf("-max %d is out of range (use 1 to %d)", *maxSize, maxDatagram)
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (see server -h)", flags.Arg(0))
+	}
+
+	// Ctrl-C (SIGINT) or a polite kill (SIGTERM) cancels ctx: that is how
+	// the server learns it should stop.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	// For UDP there is no listen() and no accept(): net.ListenUDP does
+	// socket() and bind(), and the socket is ready to receive at once.
+	laddr, err := net.ResolveUDPAddr(*network, *addr)
+	if err != nil {
+		return fmt.Errorf("bad -addr: %w", err)
+	}
+	conn, err := net.ListenUDP(*network, laddr)
+	if err != nil {
+		return listenError(*addr, err)
+	}
+	log.Printf("listening on %s", conn.LocalAddr())
+	if *addrFile != "" {
+		if err := writeAddr(*addrFile, conn.LocalAddr().String()); err != nil {
+			conn.Close()
+			return err
+		}
+	}
+
+	s := &server{max: *maxSize, drop: *drop, rng: newDropper(*seed)}
+	err = s.serve(ctx, conn)
+	log.Print("stopped")
+	return err
+}
+
+// listenError turns a port that is taken into a sentence that says what to
+// do about it. (A UDP port and a TCP port with the same number are two
+// different ports: lesson 01's server on TCP 1234 does not take UDP 1234.)
+func listenError(addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("cannot listen on %s: address already in use (is another server running there? stop it, or choose another port with -addr)", addr)
+	}
+	return fmt.Errorf("cannot listen: %w", err)
+}
+
+// writeAddr writes addr to file in one step (write, then rename), so a
+// script waiting for the file never reads half an address.
+func writeAddr(file, addr string) error {
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, []byte(addr+"\n"), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, file)
+}
+
+// newDropper returns the random source that decides which datagrams to
+// drop. It is seeded, so the same seed drops the same datagrams on every
+// run: a scenario that loses packets on purpose is still repeatable.
+func newDropper(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, 0))
+}
+
+// server holds what the serving loop needs. One goroutine reads and
+// answers, one datagram after another, so rng needs no lock.
+type server struct {
+	max  int        // largest datagram read whole
+	drop int        // percent of datagrams to drop
+	rng  *rand.Rand // decides which ones
+}
+
+// serve reads datagrams until ctx is cancelled. Compare lesson 01: there is
+// no Accept, because there are no connections. Every ReadFromUDP may come
+// from a different client, and the address it returns is the only thing
+// that says which one.
+func (s *server) serve(ctx context.Context, conn *net.UDPConn) error {
+	// Closing the socket is the only way to wake a blocked read.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+
+	// One byte more than the largest datagram we answer: if a read fills
+	// it, the datagram was longer than max, and the kernel has thrown the
+	// rest away. (Any datagram is cut to fit the buffer, without an error.)
+	buf := make([]byte, s.max+1)
+	for {
+		n, from, err := conn.ReadFromUDP(buf)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
+				return nil // we closed the socket ourselves: a normal stop
+			}
+			// e.g. Windows reports an ICMP error from an earlier reply
+			// here. It concerns one client, so we log it and go on.
+			log.Printf("read failed: %v", err)
+			continue
+		}
+		s.handle(conn, from, buf[:n])
+	}
+}
+
+// handle answers one datagram, or says why it does not. It logs before it
+// answers, so by the time a client has its reply the line is in the log.
+func (s *server) handle(conn *net.UDPConn, from *net.UDPAddr, data []byte) {
+	switch {
+	case len(data) > s.max:
+		// Answering would send back cut data as if it were the message.
+		log.Printf("%s sent more than %d bytes: truncated, not answered (raise -max)", from, s.max)
+		return
+	case s.rng.IntN(100) < s.drop:
+		log.Printf("%s sent %d bytes: dropped (-drop %d)", from, len(data), s.drop)
+		return
+	}
+	log.Printf("%s sent %d bytes", from, len(data))
+	// WriteToUDP sends one whole datagram to that one address.
+	if _, err := conn.WriteToUDP(upper(data), from); err != nil {
+		// e.g. the reply grew past the size limit (see upper).
+		log.Printf("%s: cannot answer: %v", from, err)
+	}
+}
+
+// checkNetwork accepts the networks this program can use.
+func checkNetwork(network string) error {
+	switch network {
+	case "udp", "udp4", "udp6":
+		return nil
+	}
+	return fmt.Errorf("unknown network %q (use -network udp, udp4 or udp6)", network)
+}

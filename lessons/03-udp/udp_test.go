@@ -1,0 +1,140 @@
+package lesson_test
+
+import (
+	"bytes"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// The commands in this file let a script hold a UDP socket of its own, the
+// way a person would with `nc -u` in another terminal:
+//
+//	udpdial s $ADDR        open a UDP socket connected to the server, call it s
+//	udpsend s 'hello'      send one datagram (Go escapes such as \n \x00 work)
+//	udprecv s 'HELLO'      receive one datagram and check it is exactly this
+//	repeat FILE TEXT N     write TEXT N times and a newline to FILE
+//
+// The shared dial/send/recv commands cannot do this: they speak TCP, where a
+// read may return part of a message or two at once. udprecv reads exactly
+// one datagram, so it shows where each one begins and ends.
+
+func udpCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"udpdial": udpDial,
+		"udpsend": udpSend,
+		"udprecv": udpRecv,
+		"repeat":  repeat,
+	}
+}
+
+// patience bounds every wait, as in the shared commands. It is not a timing
+// assertion: a correct server answers long before.
+const patience = 30 * time.Second
+
+// sockets holds each script's UDP sockets by name. Scripts run in
+// parallel, so the map is keyed by script and guarded by a lock.
+var sockets = struct {
+	sync.Mutex
+	m map[*testscript.TestScript]map[string]*net.UDPConn
+}{m: make(map[*testscript.TestScript]map[string]*net.UDPConn)}
+
+// udpdial NAME ADDR opens a UDP socket connected to ADDR. Connecting sends
+// nothing; it fixes the peer, so Read hears only from the server.
+func udpDial(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: udpdial NAME ADDR")
+	}
+	raddr, err := net.ResolveUDPAddr("udp", args[1])
+	ts.Check(err)
+	conn, err := net.DialUDP("udp", nil, raddr)
+	ts.Check(err)
+	sockets.Lock()
+	defer sockets.Unlock()
+	mine := sockets.m[ts]
+	if mine == nil {
+		mine = make(map[string]*net.UDPConn)
+		sockets.m[ts] = mine
+		ts.Defer(func() { closeAll(ts) })
+	}
+	if _, dup := mine[args[0]]; dup {
+		conn.Close()
+		ts.Fatalf("a socket called %s is already open", args[0])
+	}
+	mine[args[0]] = conn
+}
+
+func closeAll(ts *testscript.TestScript) {
+	sockets.Lock()
+	defer sockets.Unlock()
+	for _, conn := range sockets.m[ts] {
+		conn.Close()
+	}
+	delete(sockets.m, ts)
+}
+
+// socket returns the script's socket called name.
+func socket(ts *testscript.TestScript, name string) *net.UDPConn {
+	sockets.Lock()
+	defer sockets.Unlock()
+	conn, ok := sockets.m[ts][name]
+	if !ok {
+		ts.Fatalf("no socket called %s: udpdial it first", name)
+	}
+	return conn
+}
+
+// unescape turns the script's 'a\x00b' into the bytes a, NUL, b.
+func unescape(ts *testscript.TestScript, s string) []byte {
+	u, err := strconv.Unquote(`"` + strings.ReplaceAll(s, `"`, `\"`) + `"`)
+	if err != nil {
+		ts.Fatalf("cannot read %q: use Go escapes such as \\n, \\r, \\x00", s)
+	}
+	return []byte(u)
+}
+
+// udpsend NAME TEXT sends TEXT as one datagram; '' sends an empty one.
+func udpSend(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: udpsend NAME TEXT")
+	}
+	_, err := socket(ts, args[0]).Write(unescape(ts, args[1]))
+	ts.Check(err)
+}
+
+// udprecv NAME TEXT receives one datagram and checks that it is TEXT, no
+// more and no less.
+func udpRecv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: udprecv NAME TEXT")
+	}
+	conn, want := socket(ts, args[0]), unescape(ts, args[1])
+	conn.SetReadDeadline(time.Now().Add(patience))
+	buf := make([]byte, 64*1024)
+	n, err := conn.Read(buf)
+	if err != nil {
+		ts.Fatalf("%s: want the datagram %q, got %v", args[0], want, err)
+	}
+	if !bytes.Equal(buf[:n], want) {
+		ts.Fatalf("%s: want the datagram %q, got %q", args[0], want, buf[:n])
+	}
+}
+
+// repeat FILE TEXT N writes TEXT N times, then a newline, to FILE: one long
+// line, for the client to send as one big datagram.
+func repeat(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: repeat FILE TEXT N")
+	}
+	n, err := strconv.Atoi(args[2])
+	if err != nil || n < 0 {
+		ts.Fatalf("repeat: %q is not a count", args[2])
+	}
+	data := strings.Repeat(args[1], n) + "\n"
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(data), 0o666))
+}
