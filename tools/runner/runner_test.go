@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The runner's own tests run it on testdata/book, a workbook in miniature:
+// 01-pass passes (one scenario skipped), 02-fail fails in each way the
+// runner explains (a CR in a log, a server that exits before it is ready,
+// one that never becomes ready and ignores its signals) and passes one
+// scenario, 03-empty is not written yet. Its lessons are modules that use
+// this repository's harness through a replace directive, and its go.work
+// makes it a workbook grade.Root can find.
+//
+//	go test -run TestBook -update    rewrites the .golden files after a deliberate change
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+const book = "testdata/book"
+
+// runBook runs the runner on the book with args, and returns its output,
+// normalised, and its error.
+func runBook(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, env{
+		out:   &out,
+		dir:   book,
+		state: stateIn(t.TempDir()),
+	})
+	return normalise(out.String()), err
+}
+
+func stateIn(dir string) func(string) string {
+	return func(string) string { return filepath.Join(dir, "state.json") }
+}
+
+var (
+	port     = regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
+	progress = regexp.MustCompile(`^ +[0-9]+/`)
+)
+
+// normalise replaces what varies from run to run: ports, and the order in
+// which parallel scenarios finish (their lines are sorted, their counters
+// dropped).
+func normalise(s string) string {
+	s = port.ReplaceAllString(s, "127.0.0.1:PORT")
+	lines := strings.Split(s, "\n")
+	for i := 0; i < len(lines); {
+		j := i
+		for j < len(lines) && progress.MatchString(lines[j]) {
+			lines[j] = progress.ReplaceAllString(lines[j], "  n/")
+			j++
+		}
+		sort.Strings(lines[i:j])
+		i = j + 1
+	}
+	return strings.Join(lines, "\n")
+}
+
+// golden compares got with the file, or rewrites the file with -update.
+func golden(t *testing.T, file, got string) {
+	t.Helper()
+	file = filepath.Join("testdata", file)
+	if *update {
+		if err := os.WriteFile(file, []byte(got), 0o666); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test -update rewrites it after a deliberate change)\n--- got:\n%s", file, got)
+	}
+}
+
+func TestPassingLesson(t *testing.T) {
+	t.Parallel()
+	out, err := runBook(t, "01")
+	if err != nil {
+		t.Errorf("a passing lesson must exit 0, got %v", err)
+	}
+	golden(t, "pass.golden", out)
+}
+
+// Without -k the runner stops at the first failing lesson.
+func TestStopsAtFirstFailure(t *testing.T) {
+	t.Parallel()
+	out, err := runBook(t, "fail", "3")
+	if err != errFailed {
+		t.Errorf("want errFailed (exit status 1), got %v", err)
+	}
+	golden(t, "stop.golden", out)
+}
+
+// With -json every lesson runs and each scenario earns its point.
+func TestKeepGoingJSON(t *testing.T) {
+	t.Parallel()
+	report := filepath.Join(t.TempDir(), "report.json")
+	out, err := runBook(t, "-json", report)
+	if err != errFailed {
+		t.Errorf("want errFailed (exit status 1), got %v", err)
+	}
+	golden(t, "all.golden", out)
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report.json.golden", normalise(string(data)))
+
+	var res struct {
+		Version  int    `json:"version"`
+		Status   string `json:"status"`
+		MaxScore int    `json:"max_score"`
+		Score    int    `json:"score"`
+		Tests    []struct {
+			Name, Status, Message, TestCode string
+			Score                           int
+		} `json:"tests"`
+	}
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatal(err)
+	}
+	// 01-pass: 2 points (one skipped, still earned); 02-fail: 1 of 4;
+	// 03-empty: 0 of 1.
+	if res.Version != 1 || res.Status != "error" || res.MaxScore != 7 || res.Score != 3 || len(res.Tests) != 7 {
+		t.Errorf("got version %d, status %q, %d of %d points in %d tests; want 1, error, 3 of 7 in 7",
+			res.Version, res.Status, res.Score, res.MaxScore, len(res.Tests))
+	}
+}
+
+func TestList(t *testing.T) {
+	dir := t.TempDir()
+	state := `{"Scenarios": {"01-pass/echo": "pass", "02-fail/log": "fail", "02-fail/echo": "pass"}, "Problems": {}}`
+	if err := os.WriteFile(filepath.Join(dir, "state.json"), []byte(state), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"-list"}, env{out: &out, dir: book, state: stateIn(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "list.golden", out.String())
+}
+
+func TestMistakes(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-port", "1"}, "flag provided but not defined: -port (see -h)"},
+		{[]string{"9"}, `no lesson "9": the lessons are 01-pass, 02-fail, 03-empty`},
+		{[]string{"-watch", "-list"}, "-watch cannot be used with -list or -json (see -h)"},
+	} {
+		_, err := runBook(t, tc.args...)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("runner %s: got error %v, want %q", strings.Join(tc.args, " "), err, tc.want)
+		}
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, env{out: &out, dir: book}); err != nil || !strings.HasPrefix(out.String(), "usage: go run ./tools/runner") {
+		t.Errorf("-h: got %v and %q", err, out.String())
+	}
+}
+
+// -watch runs the lesson, then again when one of its files changes.
+func TestWatch(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	file := filepath.Join(book, "lessons", "01-pass", "server", "main.go")
+	var mu sync.Mutex
+	var out bytes.Buffer
+	readies := 0
+	w := &lockedWriter{mu: &mu, w: &out}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-watch", "01"}, env{
+			out:   w,
+			dir:   book,
+			state: stateIn(t.TempDir()),
+			poll:  20 * time.Millisecond,
+			ready: func() {
+				readies++
+				if readies == 1 {
+					// A save: the same bytes, a new modification time.
+					later := time.Now().Add(time.Duration(readies) * time.Second)
+					if err := os.Chtimes(file, later, later); err != nil {
+						t.Error(err)
+					}
+					return
+				}
+				cancel()
+			},
+		})
+	}()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	got := out.String()
+	mu.Unlock()
+	if n := strings.Count(got, "workbook: all passed"); n != 2 || !strings.Contains(got, "--- 01-pass changed ---") {
+		t.Errorf("want two passing runs around a change, got:\n%s", got)
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func TestColor(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "out")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if colorWanted(f) {
+		t.Error("colour on a file; want it only on a terminal")
+	}
+	t.Setenv("NO_COLOR", "1")
+	if colorWanted(os.Stdout) {
+		t.Error("colour with NO_COLOR set")
+	}
+	p := &printer{color: false}
+	if p.paint(red, "FAIL") != "FAIL" {
+		t.Error("paint adds escapes with colour off")
+	}
+}
+
+func TestVisible(t *testing.T) {
+	if got, want := visible("a\tb\r\nc\x00\n"), "a\\tb\\r\nc\\x00\n"; got != want {
+		t.Errorf("visible: got %q, want %q", got, want)
+	}
+}
