@@ -98,7 +98,8 @@ func unescape(ts *testscript.TestScript, s string) []byte {
 	return []byte(u)
 }
 
-// udpsend NAME TEXT sends TEXT as one datagram; '' sends an empty one.
+// udpsend NAME TEXT sends TEXT as one datagram; an empty TEXT sends an
+// empty datagram.
 func udpSend(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: udpsend NAME TEXT")

@@ -40,8 +40,8 @@ func (c *caller) flood(n int, out io.Writer) error {
 	got := <-answered
 
 	lost := n - got
-	fmt.Fprintf(out, "sent %d datagrams in %v (%.0f a second), %d answered, %d lost (%.1f%%)\n",
-		n, sending.Round(time.Millisecond), float64(n)/sending.Seconds(), got, lost, 100*float64(lost)/float64(n))
+	fmt.Fprintf(out, "sent %d datagrams, %d answered, %d lost (%.1f%%)\n", n, got, lost, 100*float64(lost)/float64(n))
+	fmt.Fprintf(out, "sending took %v: %.0f datagrams a second\n", sending.Round(time.Millisecond), float64(n)/sending.Seconds())
 	return nil
 }
 
