@@ -10,6 +10,7 @@ package lesson_test
 //	cmphttp GOT WANT                   compare, CR shown as \r, times as DATE
 //	httpget URL HEAD BODY              fetch with Go's net/http client
 //	fakeserver VAR REPLY               a server that answers anything with REPLY
+//	repeat FILE TEXT N                 write TEXT N times to FILE
 
 import (
 	"bufio"
@@ -42,6 +43,7 @@ func commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"cmphttp":    cmpHTTP,
 		"httpget":    httpGet,
 		"fakeserver": fakeServer,
+		"repeat":     repeat,
 	}
 }
 
@@ -220,4 +222,18 @@ func fakeServer(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}()
 	ts.Setenv(args[0], ln.Addr().String())
+}
+
+// repeat FILE TEXT N writes TEXT (Go escapes work) N times to FILE: a way
+// to build requests too big to write out in a script.
+func repeat(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: repeat FILE TEXT N")
+	}
+	n, err := strconv.Atoi(args[2])
+	if err != nil || n < 0 {
+		ts.Fatalf("repeat: %q is not a count", args[2])
+	}
+	text := strings.Repeat(pieceBytes(ts, args[1]), n)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(text), 0o666))
 }

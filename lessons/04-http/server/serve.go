@@ -166,7 +166,7 @@ func (s *server) respond(conn net.Conn, who string, req *request, closing bool) 
 		// the socket, and memory stays flat however big the file is.
 		sent, err = io.Copy(conn, f)
 	}
-	log.Printf("%s %q %d %d", who, req.line, 200, sent)
+	log.Printf("%s %q %d %d", who, clip(req.line), 200, sent)
 	return err
 }
 
@@ -184,7 +184,7 @@ func (s *server) sendError(conn net.Conn, who, line string, e *statusError, clos
 	if line == "" {
 		log.Printf("%s - %d %d (%s)", who, e.status, len(body), e.reason)
 	} else {
-		log.Printf("%s %q %d %d", who, line, e.status, len(body))
+		log.Printf("%s %q %d %d", who, clip(line), e.status, len(body))
 	}
 	if err := writeHead(conn, e.status, head, closing); err != nil {
 		return err
@@ -237,6 +237,14 @@ func closeGently(conn net.Conn) {
 			io.CopyN(io.Discard, conn, 1<<20)
 		}
 	}
+}
+
+// clip keeps a log line readable when a request line is 8 KiB long.
+func clip(s string) string {
+	if len(s) > 100 {
+		return s[:100] + "..."
+	}
+	return s
 }
 
 func plural(n int, word string) string {
