@@ -53,10 +53,15 @@ func main() {
 			state: defaultStateFile,
 		})
 	}
-	if err != nil {
-		if !errors.Is(err, errFailed) {
-			fmt.Fprintln(os.Stderr, "runner:", err)
-		}
+	switch {
+	case err == nil:
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(os.Stderr, "runner: interrupted; every program the run had started has been stopped")
+		os.Exit(1)
+	case errors.Is(err, errFailed):
+		os.Exit(1)
+	default:
+		fmt.Fprintln(os.Stderr, "runner:", err)
 		os.Exit(1)
 	}
 }
