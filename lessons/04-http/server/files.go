@@ -105,18 +105,21 @@ func openError(err error, target string) error {
 // realRoot makes the root absolute and resolves its own symlinks, so that
 // the paths inside() compares start the same way.
 func realRoot(root string) (string, error) {
+	info, err := os.Stat(root)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", errors.New("no such folder")
+	}
+	if err != nil {
+		return "", err
+	}
+	if !info.IsDir() {
+		return "", errors.New("not a folder")
+	}
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return "", err
 	}
-	real, err := filepath.EvalSymlinks(abs)
-	if err != nil {
-		return "", err
-	}
-	if info, err := os.Stat(real); err != nil || !info.IsDir() {
-		return "", errors.New("not a directory")
-	}
-	return real, nil
+	return filepath.EvalSymlinks(abs)
 }
 
 // contentTypes maps a file's extension to its Content-Type. The table is
