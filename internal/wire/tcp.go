@@ -72,6 +72,20 @@ type end struct {
 	who  string // the side that did it: "client" or "server"
 }
 
+// order numbers the ends of one connection's two directions as they
+// happen, before either is passed on: which one reaches relay first is up
+// to the scheduler, but which one happened first is not.
+type order struct {
+	mu   sync.Mutex
+	ends []end
+}
+
+func (o *order) add(e end) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.ends = append(o.ends, e)
+}
+
 // relay joins one client to a new connection to the server.
 func (p *Proxy) relay(ctx context.Context, id int, client net.Conn) {
 	defer client.Close()
@@ -92,16 +106,18 @@ func (p *Proxy) relay(ctx context.Context, id int, client net.Conn) {
 	})
 	defer stop()
 
-	ends := make(chan end, 2)
-	go func() { ends <- p.pipe(id, client, server, "client", "server") }()
-	go func() { ends <- p.pipe(id, server, client, "server", "client") }()
-	first, second := <-ends, <-ends
-	p.Log.Printf(id, "closed: %s", story(first, second))
+	var ends order
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); p.pipe(id, client, server, "client", "server", &ends) }()
+	go func() { defer wg.Done(); p.pipe(id, server, client, "server", "client", &ends) }()
+	wg.Wait()
+	p.Log.Printf(id, "closed: %s", story(ends.ends[0], ends.ends[1]))
 }
 
 // pipe copies from src to dst, as unkindly as the options say, and passes
 // on how src ended: FIN as a half-close, RST as a reset.
-func (p *Proxy) pipe(id int, src, dst net.Conn, from, to string) end {
+func (p *Proxy) pipe(id int, src, dst net.Conn, from, to string, ends *order) {
 	buf := make([]byte, 32*1024)
 	for {
 		n, reads, err := p.read(src, buf)
@@ -109,23 +125,27 @@ func (p *Proxy) pipe(id int, src, dst net.Conn, from, to string) end {
 			p.Log.Printf(id, "%s → %s  %s%s  %s", from, to, bytesCount(n), p.how(n, reads), p.Log.show(buf[:n]))
 			if werr := p.deliver(dst, buf[:n]); werr != nil {
 				p.Log.Printf(id, "%s → %s  cannot deliver: the %s is gone (%v)", from, to, to, werr)
+				ends.add(end{gone, to})
 				abort(src)
 				dst.Close()
-				return end{gone, to}
+				return
 			}
 		}
 		switch {
 		case err == nil:
 		case errors.Is(err, io.EOF):
 			p.Log.Printf(id, "%s → %s  FIN: the %s has no more to send", from, to, from)
+			ends.add(end{finished, from})
 			closeWrite(dst)
-			return end{finished, from}
+			return
 		case errors.Is(err, syscall.ECONNRESET):
 			p.Log.Printf(id, "%s → %s  RST: the %s reset the connection", from, to, from)
+			ends.add(end{reset, from})
 			abort(dst)
-			return end{reset, from}
+			return
 		default:
-			return end{stopped, from} // we closed it: the other direction failed, or shutdown
+			ends.add(end{stopped, from}) // we closed it: the other direction failed, or shutdown
+			return
 		}
 	}
 }
