@@ -1,0 +1,93 @@
+package lesson_test
+
+// A script command of this lesson's own:
+//
+//	acceptqueue ADDR N    wait until N connections wait in the accept queue
+//	                      of the listener on ADDR (127.0.0.1:PORT, Linux)
+//
+// The backlog scenarios need to know that the kernel has queued the
+// connections they made before they try one more, and the script cannot
+// see inside the server. The kernel shows it to anyone, though: in
+// /proc/net/tcp, a listening socket's rx_queue column is the number of
+// finished handshakes waiting for Accept (`ss -ltn` shows the same number
+// as Recv-Q). Waiting for that number makes what follows certain, not
+// likely: a scenario never sleeps and hopes.
+
+import (
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// patience bounds the wait, as in the shared commands: the kernel queues a
+// connection long before, a broken scenario fails here instead of hanging.
+const patience = 30 * time.Second
+
+func acceptQueue(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: acceptqueue ADDR N")
+	}
+	addr, err := netip.ParseAddrPort(args[0])
+	if err != nil || !addr.Addr().Is4() {
+		ts.Fatalf("acceptqueue: want an IPv4 address with a port, got %q", args[0])
+	}
+	want, err := strconv.Atoi(args[1])
+	if err != nil || want < 0 {
+		ts.Fatalf("acceptqueue: want a number of connections, got %q", args[1])
+	}
+	deadline := time.Now().Add(patience)
+	got := -1
+	for {
+		table, err := os.ReadFile("/proc/net/tcp")
+		if err != nil {
+			ts.Fatalf("acceptqueue needs Linux's /proc/net/tcp: %v", err)
+		}
+		if n, ok := listenQueue(string(table), addr); ok {
+			got = n
+		}
+		if got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			if got < 0 {
+				ts.Fatalf("no listener on %s after %v", addr, patience)
+			}
+			ts.Fatalf("%d connections wait in the accept queue of %s after %v, not %d", got, addr, patience, want)
+		}
+		time.Sleep(10 * time.Millisecond) // poll; the wait ends as soon as the count is right
+	}
+}
+
+// listenQueue finds the listening socket on addr in the text of
+// /proc/net/tcp and returns how many connections wait in its accept queue.
+// A line looks like this (the addresses are hex, the IPv4 address in the
+// machine's byte order, 0A is LISTEN, and rx_queue follows the colon in
+// the fifth field):
+//
+//	sl  local_address rem_address   st tx_queue:rx_queue ...
+//	 0: 0100007F:A7C9 00000000:0000 0A 00000000:00000002 ...
+func listenQueue(table string, addr netip.AddrPort) (int, bool) {
+	ip := addr.Addr().As4()
+	local := fmt.Sprintf("%02X%02X%02X%02X:%04X", ip[3], ip[2], ip[1], ip[0], addr.Port())
+	for _, line := range strings.Split(table, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 5 || f[1] != local || f[3] != "0A" {
+			continue
+		}
+		_, rx, ok := strings.Cut(f[4], ":")
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseUint(rx, 16, 31)
+		if err != nil {
+			continue
+		}
+		return int(n), true
+	}
+	return 0, false
+}

@@ -1,0 +1,288 @@
+// Server is lesson 05's echo server, with its socket options on switches.
+// Every flag starts at Go's default, so each demonstration changes one
+// thing and the README shows what that one thing does.
+//
+//	go run ./lessons/05-options/server -show            # print each connection's options
+//	go run ./lessons/05-options/server -idle 10s        # close silent clients
+//	go run ./lessons/05-options/server -reuseaddr=false # see TIME_WAIT block a restart
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/socketbook/socketbook/lessons/05-options/internal/sockopt"
+)
+
+const usage = `usage: server [-addr ADDR] [options]
+
+Echo server whose socket options you can switch and read back.
+
+  server -show                      print each connection's options
+  server -idle 10s                  close a client that stays silent for 10s
+  server -linger 0                  close every connection with RST
+  server -reuseaddr=false           refuse to restart while TIME_WAIT lingers
+  server -reuseport                 share the port with another server (Linux)
+  server -backlog 1 -noaccept       a full backlog, to watch connects time out (Linux)
+
+`
+
+func main() {
+	log.SetFlags(0) // one plain line per event: easy to read, easy to compare
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "server:", err)
+		os.Exit(1)
+	}
+}
+
+// config is everything the flags decide.
+type config struct {
+	addr, addrFile string
+	opts           sockopt.Settings
+	reuseAddr      bool          // SO_REUSEADDR: Go turns it on for listeners
+	reusePort      bool          // SO_REUSEPORT: off unless asked for
+	backlog        int           // 0 keeps Go's choice, the system's maximum
+	noAccept       bool          // listen, but never call Accept
+	idle           time.Duration // close a client silent for this long; 0: never
+}
+
+func run(args []string) error {
+	var cfg config
+	flags := flag.NewFlagSet("server", flag.ContinueOnError)
+	flags.StringVar(&cfg.addr, "addr", "127.0.0.1:1234", "address to listen on")
+	flags.StringVar(&cfg.addrFile, "addrfile", "", "once listening, write the address to this `file` (for scripts)")
+	flags.BoolVar(&cfg.reuseAddr, "reuseaddr", true, "SO_REUSEADDR: bind even while old connections wait in TIME_WAIT")
+	flags.BoolVar(&cfg.reusePort, "reuseport", false, "SO_REUSEPORT: let several servers listen on one port (Linux)")
+	flags.IntVar(&cfg.backlog, "backlog", 0, "listen backlog: connections the kernel queues before Accept (0: Go's default; Linux)")
+	flags.BoolVar(&cfg.noAccept, "noaccept", false, "listen but never accept: connections pile up in the backlog")
+	flags.DurationVar(&cfg.idle, "idle", 0, "close a client that sends nothing for this long (0: never)")
+	cfg.opts.AddFlags(flags)
+	flags.Usage = func() {
+		fmt.Fprint(flags.Output(), usage)
+		flags.PrintDefaults()
+	}
+	flags.SetOutput(io.Discard) // we report a bad flag ourselves, in one line
+	if err := flags.Parse(args); errors.Is(err, flag.ErrHelp) {
+		flags.SetOutput(os.Stdout)
+		flags.Usage()
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("%v (see server -h)", err)
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (see server -h)", flags.Arg(0))
+	}
+	if err := cfg.check(); err != nil {
+		return err
+	}
+
+	// Ctrl-C (SIGINT) or a polite kill (SIGTERM) cancels ctx.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	ln, err := listen(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	log.Printf("listening on %s", ln.Addr())
+	if cfg.addrFile != "" {
+		if err := writeAddr(cfg.addrFile, ln.Addr().String()); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+
+	if cfg.noAccept {
+		// The kernel still completes handshakes and queues the
+		// connections, up to the backlog; nobody takes them off the queue.
+		log.Print("not accepting: connections wait in the backlog")
+		<-ctx.Done()
+		ln.Close()
+	} else {
+		s := &server{opts: cfg.opts, idle: cfg.idle}
+		err = s.serve(ctx, ln)
+	}
+	log.Print("stopped")
+	return err
+}
+
+// check rejects flag values no socket can take, before anything is opened.
+func (cfg *config) check() error {
+	if cfg.idle < 0 {
+		return fmt.Errorf("-idle must not be negative (got %v; 0 means never)", cfg.idle)
+	}
+	if cfg.backlog < 0 {
+		return fmt.Errorf("-backlog must not be negative (got %d; 0 means Go's default)", cfg.backlog)
+	}
+	if err := cfg.opts.Check(); err != nil {
+		return err
+	}
+	return sockopt.CheckListen(cfg.reuseAddr, cfg.reusePort, cfg.backlog)
+}
+
+// listen opens the listener with the options that must be set before
+// bind() (ListenConfig.Control) and then the backlog.
+func listen(ctx context.Context, cfg config) (*net.TCPListener, error) {
+	lc := net.ListenConfig{Control: cfg.opts.ListenControl(cfg.reuseAddr, cfg.reusePort)}
+	l, err := lc.Listen(ctx, "tcp", cfg.addr)
+	if err != nil {
+		return nil, listenError(cfg, err)
+	}
+	ln := l.(*net.TCPListener)
+	if cfg.backlog > 0 {
+		if err := sockopt.SetBacklog(ln, cfg.backlog); err != nil {
+			ln.Close()
+			return nil, err
+		}
+	}
+	return ln, nil
+}
+
+// listenError turns "address already in use" into a sentence that names
+// both of its usual causes.
+func listenError(cfg config, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		why := "is another server running there? stop it, or choose another port with -addr"
+		if !cfg.reuseAddr {
+			why = "another server runs there, or connections of an earlier run still wait in TIME_WAIT: keep -reuseaddr on"
+		}
+		return fmt.Errorf("cannot listen on %s: address already in use (%s)", cfg.addr, why)
+	}
+	return fmt.Errorf("cannot listen: %w", err)
+}
+
+// writeAddr writes addr to file in one step (write, then rename), so a
+// script waiting for the file never reads half an address.
+func writeAddr(file, addr string) error {
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, []byte(addr+"\n"), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, file)
+}
+
+// server echoes for many clients at once, one goroutine each (lesson 02).
+type server struct {
+	opts sockopt.Settings
+	idle time.Duration
+	wg   sync.WaitGroup
+}
+
+// serve accepts clients until ctx is cancelled, then waits for the
+// connections it is serving, which the cancellation closes too.
+func (s *server) serve(ctx context.Context, ln net.Listener) error {
+	stop := context.AfterFunc(ctx, func() { ln.Close() }) // wakes Accept
+	defer stop()
+	defer s.wg.Wait()
+	for {
+		conn, err := ln.Accept()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // we closed the listener ourselves: a normal stop
+			}
+			return fmt.Errorf("accept: %w", err)
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.handle(ctx, conn.(*net.TCPConn))
+		}()
+	}
+}
+
+// handle sets the connection's options, echoes, and logs how it went.
+func (s *server) handle(ctx context.Context, conn *net.TCPConn) {
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	defer stop()
+
+	who := conn.RemoteAddr().String()
+	if err := s.opts.Apply(conn); err != nil {
+		log.Printf("%s: cannot set options: %v", who, err)
+		return
+	}
+	log.Printf("%s connected", who)
+	if s.opts.Show {
+		showOptions(conn)
+	}
+	n, err := s.echo(conn)
+	switch {
+	case err == nil:
+		log.Printf("%s disconnected after %d bytes echoed%s", who, n, closing(s.opts))
+	case ctx.Err() != nil:
+		log.Printf("%s cut off by shutdown after %d bytes echoed", who, n)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// The client said nothing for s.idle: tell it why, then hang up.
+		// The old deadline has passed, so the notice needs a new one.
+		conn.SetWriteDeadline(time.Now().Add(time.Second))
+		fmt.Fprintf(conn, "idle for %v: closing\n", s.idle)
+		log.Printf("%s idle for %v: closed after %d bytes echoed", who, s.idle, n)
+	case errors.Is(err, syscall.ECONNRESET):
+		log.Printf("%s reset the connection after %d bytes echoed", who, n)
+	default:
+		log.Printf("%s failed after %d bytes echoed: %v", who, n, err)
+	}
+}
+
+// closing tells the log how the connection is about to close.
+func closing(opts sockopt.Settings) string {
+	if opts.Linger == 0 {
+		return ", closing with RST (-linger 0)"
+	}
+	return ""
+}
+
+// echo writes back what it reads until the client closes. With an idle
+// limit, the deadline moves forward before every read: a deadline is a
+// point in time, not a duration, so "idle for 10s" means "now + 10s",
+// renewed each time the client shows it is alive. The same deadline bounds
+// the write back, so a client that stops reading counts as idle too.
+func (s *server) echo(conn net.Conn) (int64, error) {
+	buf := make([]byte, 32*1024)
+	var total int64
+	for {
+		if s.idle > 0 {
+			conn.SetDeadline(time.Now().Add(s.idle))
+		}
+		n, err := conn.Read(buf)
+		if n > 0 {
+			w, werr := conn.Write(buf[:n])
+			total += int64(w)
+			if werr != nil {
+				return total, werr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// showOptions logs the table of the connection's options, as the kernel
+// reports them, indented under its "connected" line. One log.Print for the
+// whole table keeps it in one piece when other clients log at the same time.
+func showOptions(conn *net.TCPConn) {
+	opts, err := sockopt.Read(conn)
+	if err != nil {
+		log.Printf("  cannot read the options: %v", err)
+		return
+	}
+	var b strings.Builder
+	sockopt.Print(&b, opts)
+	table := strings.TrimSuffix(b.String(), "\n")
+	log.Print("  " + strings.ReplaceAll(table, "\n", "\n  "))
+}
