@@ -173,7 +173,8 @@ type Options struct {
 const DefaultLimit = 11 * time.Minute
 
 // Scenarios lists the names of the lesson's scenarios, the .txtar files in
-// its testdata folder, in order.
+// its testdata folder, in order, each followed by its wire variants
+// (hello, hello.merge, hello.split).
 func Scenarios(l Lesson) ([]string, error) {
 	files, err := filepath.Glob(filepath.Join(l.Dir, "testdata", "*.txtar"))
 	if err != nil {
@@ -181,10 +182,53 @@ func Scenarios(l Lesson) ([]string, error) {
 	}
 	var names []string
 	for _, f := range files {
-		names = append(names, strings.TrimSuffix(filepath.Base(f), ".txtar"))
+		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
+		names = append(names, name)
+		modes, err := WireModes(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range modes {
+			names = append(names, name+"."+m)
+		}
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// WireModes reads the "# wire: split merge" line of a script's opening
+// comment: the modes in which the scenario runs again through a proxy.
+func WireModes(file string) ([]string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "#") {
+			break // the comment is over
+		}
+		if rest, ok := strings.CutPrefix(line, "# wire:"); ok {
+			return strings.Fields(rest), nil
+		}
+	}
+	return nil, sc.Err()
+}
+
+// scenarioFile is the script a scenario ran. A wire variant such as
+// hello.split runs the script of its scenario, hello.txtar, through a proxy
+// (see internal/scenario/wire.go).
+func scenarioFile(dir, name string) string {
+	file := filepath.Join(dir, "testdata", name+".txtar")
+	if _, err := os.Stat(file); err == nil {
+		return file
+	}
+	if i := strings.LastIndex(name, "."); i > 0 {
+		return filepath.Join(dir, "testdata", name[:i]+".txtar")
+	}
+	return file
 }
 
 // Missing names, in one line, what the lesson lacks before it can be run,
@@ -262,7 +306,7 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 		case "output":
 			logs[name].WriteString(ev.Output)
 		case "pass", "fail", "skip":
-			file := filepath.Join(l.Dir, "testdata", name+".txtar")
+			file := scenarioFile(l.Dir, name)
 			s := Scenario{
 				Lesson:  l.Name,
 				Name:    name,

@@ -23,6 +23,7 @@ const patience = 30 * time.Second
 func commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"waitaddr":   waitAddr,
+		"proxy":      proxyCmd,
 		"cmpnorm":    cmpNorm,
 		"cmpbin":     cmpBin,
 		"randfile":   randFile,
@@ -39,7 +40,8 @@ func commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 // waitaddr FILE [VAR] waits until a server has written its address to FILE
 // (servers write it only once they accept connections) and puts the address
 // in $VAR, $ADDR by default. This is how a script waits for a server without
-// sleeping and without a fixed port.
+// sleeping and without a fixed port. In a wire variant of the scenario
+// (wire.go) the address is that of a proxy in front of the server.
 func waitAddr(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 || len(args) > 2 {
 		ts.Fatalf("usage: waitaddr FILE [VAR]")
@@ -57,7 +59,7 @@ func waitAddr(ts *testscript.TestScript, neg bool, args []string) {
 	for {
 		data, err := os.ReadFile(file)
 		if addr := strings.TrimSpace(string(data)); err == nil && addr != "" {
-			ts.Setenv(name, addr)
+			ts.Setenv(name, throughWire(ts, addr))
 			return
 		}
 		if prog, ok := exited(ts, args[0]); ok {

@@ -14,6 +14,10 @@
 // scripts can use the commands listed in commands.go: waitaddr, cmpnorm,
 // cmpbin, randfile, and dial/send/recv/recveof/closewrite/close/reset for a
 // raw connection held open by the script itself, as `nc` would in a terminal.
+//
+// A script can also ask, with a "# wire: split merge" line in its opening
+// comment, to run again with a proxy between client and server that breaks
+// the stream into single bytes or merges writes (see wire.go).
 package scenario
 
 import (
@@ -81,8 +85,12 @@ func Run(t *testing.T, cfg Config) {
 	stopper := time.AfterFunc(time.Until(deadline), started.killAll)
 	t.Cleanup(func() { stopper.Stop() })
 	when := timing{limit: limit, end: stopsAt(start, deadline)}
+	files, err := withVariants(t, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	testscript.RunT(shortLog{t}, testscript.Params{
-		Dir:                 dir,
+		Files:               files,
 		Deadline:            deadline,
 		Cmds:                cmds,
 		Condition:           condition,
@@ -97,6 +105,9 @@ func Run(t *testing.T, cfg Config) {
 			env.Values[timingKey{}] = when
 			ref := &scriptRef{}
 			env.Values[scriptKey{}] = ref
+			if err := setupWire(env); err != nil {
+				return err
+			}
 			env.Defer(func() {
 				c.closeAll()
 				// testscript interrupts the programs still running after
