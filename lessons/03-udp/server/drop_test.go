@@ -2,21 +2,30 @@ package main
 
 import "testing"
 
-// The drop scenario (testdata/drop.txtar) relies on what seed 6 decides:
-// never five drops in a row among the first 25 datagrams. This test pins
-// that sequence, so a change to newDropper that would make the scenario
-// depend on luck fails here first, with the reason in plain sight.
-func TestDropSeed6(t *testing.T) {
-	rng := newDropper(6)
-	got := ""
-	for range 25 {
-		if rng.IntN(100) < 50 { // what handle does with -drop 50
-			got += "D"
-		} else {
-			got += "k"
+// Two scenarios rely on what the seeds decide (D: drop, k: keep, with
+// -drop 50). testdata/drop.txtar needs seed 6 never to drop five in a row
+// among its first 25 datagrams; testdata/retries.txtar needs seed 5 to drop
+// exactly its first four. This test pins both sequences, so a change to
+// newDropper that would leave those scenarios to luck fails here first.
+func TestDropSeeds(t *testing.T) {
+	for _, tc := range []struct {
+		seed uint64
+		want string
+	}{
+		{6, "DDkDkkDkDDkDkDDDkkDkDDDkD"},
+		{5, "DDDDk"},
+	} {
+		rng := newDropper(tc.seed)
+		got := ""
+		for range len(tc.want) {
+			if rng.IntN(100) < 50 { // what handle does with -drop 50
+				got += "D"
+			} else {
+				got += "k"
+			}
 		}
-	}
-	if want := "DDkDkkDkDDkDkDDDkkDkDDDkD"; got != want {
-		t.Fatalf("seed 6 decides %s, want %s (testdata/drop.txtar counts on it)", got, want)
+		if got != tc.want {
+			t.Errorf("seed %d decides %s, want %s (the scenarios count on it)", tc.seed, got, tc.want)
+		}
 	}
 }
