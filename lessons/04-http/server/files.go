@@ -84,7 +84,7 @@ func openFile(root, target string) (*os.File, fs.FileInfo, error) {
 func inside(root, name string) (string, error) {
 	real, err := filepath.EvalSymlinks(name)
 	if err != nil {
-		return "", openError(err, name[len(root):])
+		return "", openError(err, strings.TrimPrefix(name, root))
 	}
 	rel, err := filepath.Rel(root, real)
 	if err != nil || !filepath.IsLocal(rel) {

@@ -71,9 +71,6 @@ func (s *server) handle(ctx context.Context, conn net.Conn) {
 	who := conn.RemoteAddr().String()
 	log.Printf("%s connected", who)
 	n, end, err := s.converse(conn, who)
-	if ctx.Err() != nil {
-		end = "cut off by shutdown"
-	}
 	log.Printf("%s %s after %d %s", who, end, n, plural(n, "request"))
 	if err == nil {
 		closeGently(conn)
@@ -126,6 +123,8 @@ func (s *server) converse(conn net.Conn, who string) (n int, end string, err err
 // ended names the way a connection ended, for the log.
 func ended(err error) string {
 	switch {
+	case errors.Is(err, net.ErrClosed):
+		return "cut off by shutdown" // only shutdown closes a connection we still read
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "disconnected"
 	case errors.Is(err, os.ErrDeadlineExceeded):
