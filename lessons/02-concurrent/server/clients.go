@@ -1,0 +1,82 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"time"
+)
+
+// server holds the limits, from the flags, and the one thing every
+// connection's goroutine shares: the set of clients online.
+type server struct {
+	maxClients int           // the most clients served at once
+	idle       time.Duration // how long a client may stay silent
+	maxLine    int           // the longest line a client may send, newline included
+	grace      time.Duration // at shutdown, how long before connections are cut
+
+	// Many goroutines read and change online at the same moment, so each
+	// does it holding mu. Without the lock, two clients joining at once
+	// could both write the map (Go stops the program: "concurrent map
+	// writes"), or read a count that is already wrong. `go test -race`
+	// and `go run -race` catch such mistakes; the README shows one.
+	mu     sync.Mutex
+	online map[net.Conn]bool
+}
+
+// checkLimits rejects limits that would make no sense.
+func (s *server) checkLimits() error {
+	switch {
+	case s.maxClients < 1:
+		return fmt.Errorf("-max-clients must be at least 1, not %d", s.maxClients)
+	case s.idle <= 0:
+		return fmt.Errorf("-idle must be more than zero, not %v", s.idle)
+	case s.maxLine < minLine:
+		// bufio.Reader, which holds a line while we read it, has no
+		// buffer smaller than 16 bytes.
+		return fmt.Errorf("-max-line must be at least %d bytes, not %d", minLine, s.maxLine)
+	case s.grace < 0:
+		return errors.New("-grace cannot be negative")
+	}
+	return nil
+}
+
+// minLine is the smallest -max-line: "Hello, " and a short name.
+const minLine = 16
+
+// join adds conn to the clients online and returns how many there are
+// now, unless the server is full: then conn is not added, and ok is false.
+// Checking and adding happen under one lock, so two clients can never
+// both take the last place.
+func (s *server) join(conn net.Conn) (online int, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.online) >= s.maxClients {
+		return len(s.online), false
+	}
+	if s.online == nil {
+		s.online = make(map[net.Conn]bool)
+	}
+	s.online[conn] = true
+	return len(s.online), true
+}
+
+// leave removes conn from the clients online.
+func (s *server) leave(conn net.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.online, conn)
+}
+
+// closeAll closes every client's connection, which wakes any goroutine
+// blocked reading or writing it, and says how many it closed. It is the
+// last resort of a shutdown whose grace period is over.
+func (s *server) closeAll() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for conn := range s.online {
+		conn.Close()
+	}
+	return len(s.online)
+}
