@@ -5,6 +5,7 @@ go 1.23
 require (
 	github.com/rogpeppe/go-internal v1.14.1
 	github.com/socketbook/socketbook v0.0.0
+	go.uber.org/goleak v1.3.0
 )
 
 require (
