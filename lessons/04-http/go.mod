@@ -2,10 +2,12 @@ module github.com/socketbook/socketbook/lessons/04-http
 
 go 1.23
 
-require github.com/socketbook/socketbook v0.0.0
+require (
+	github.com/rogpeppe/go-internal v1.14.1
+	github.com/socketbook/socketbook v0.0.0
+)
 
 require (
-	github.com/rogpeppe/go-internal v1.14.1 // indirect
 	golang.org/x/sys v0.26.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 )
