@@ -104,9 +104,9 @@ func (s *server) converse(conn net.Conn, who string) (n int, end string, err err
 		var refused *statusError
 		switch {
 		case errors.As(err, &refused):
-			return n + 1, "closed", s.sendError(conn, who, "", refused, true)
+			return n + 1, "closed", s.sendError(conn, who, nil, refused, true)
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			return n + 1, "closed", s.sendError(conn, who, "", refuse(408, "the request's head took longer than %v", s.readTimeout), true)
+			return n + 1, "closed", s.sendError(conn, who, nil, refuse(408, "the request's head took longer than %v", s.readTimeout), true)
 		case err != nil:
 			return n, ended(err), err
 		}
@@ -138,12 +138,12 @@ func ended(err error) string {
 // respond answers one well-formed request: the file, or an error page.
 func (s *server) respond(conn net.Conn, who string, req *request, closing bool) error {
 	if req.method != "GET" && req.method != "HEAD" {
-		return s.sendError(conn, who, req.line, refuse(405, "this server only answers GET and HEAD"), closing)
+		return s.sendError(conn, who, req, refuse(405, "this server only answers GET and HEAD"), closing)
 	}
 	f, info, err := openFile(s.root, req.target)
 	var refused *statusError
 	if errors.As(err, &refused) {
-		return s.sendError(conn, who, req.line, refused, closing)
+		return s.sendError(conn, who, req, refused, closing)
 	}
 	if err != nil {
 		return err
@@ -169,9 +169,11 @@ func (s *server) respond(conn net.Conn, who string, req *request, closing bool) 
 	return err
 }
 
-// sendError sends an error page whose body names the cause. line is the
-// request line, or "" when the request never got that far.
-func (s *server) sendError(conn net.Conn, who, line string, e *statusError, closing bool) error {
+// sendError sends an error page whose body names the cause. req is nil
+// when the request could not be read. A HEAD gets the head alone, as for a
+// file: a client expects no body after a HEAD, and one sent anyway would be
+// read as the start of the next response.
+func (s *server) sendError(conn net.Conn, who string, req *request, e *statusError, closing bool) error {
 	body := fmt.Sprintf("%d %s: %s\n", e.status, statusText[e.status], e.reason)
 	head := []string{
 		"Content-Type: text/plain; charset=utf-8",
@@ -180,10 +182,14 @@ func (s *server) sendError(conn net.Conn, who, line string, e *statusError, clos
 	if e.status == 405 {
 		head = append(head, "Allow: GET, HEAD") // required with a 405
 	}
-	if line == "" {
+	if req != nil && req.method == "HEAD" {
+		log.Printf("%s %q %d %d", who, clip(req.line), e.status, 0)
+		return writeHead(conn, e.status, head, closing)
+	}
+	if req == nil {
 		log.Printf("%s - %d %d (%s)", who, e.status, len(body), e.reason)
 	} else {
-		log.Printf("%s %q %d %d", who, clip(line), e.status, len(body))
+		log.Printf("%s %q %d %d", who, clip(req.line), e.status, len(body))
 	}
 	if err := writeHead(conn, e.status, head, closing); err != nil {
 		return err
