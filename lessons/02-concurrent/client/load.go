@@ -41,7 +41,7 @@ func load(d dialer, conns, rounds int, out io.Writer) error {
 	finished.Wait()
 	elapsed := time.Since(began)
 
-	fmt.Fprintf(out, "load: %d connections × %d round trips, to %s\n", conns, rounds, d.addr)
+	fmt.Fprintf(out, "load: %s × %s, to %s\n", plural(conns, "connection"), plural(rounds, "round trip"), d.addr)
 	var all []time.Duration
 	var failures []string
 	for i, o := range outcomes {
@@ -181,6 +181,14 @@ func histogram(out io.Writer, sorted []time.Duration) {
 		}
 		pad := strings.Repeat(" ", 8-utf8.RuneCountInString(label)) // µ and ≤ are one column, two or three bytes
 		bar := strings.Repeat("#", int(math.Ceil(40*float64(counts[i])/float64(most))))
-		fmt.Fprintf(out, "%s%s %8d %s\n", pad, label, counts[i], bar)
+		fmt.Fprintln(out, strings.TrimRight(fmt.Sprintf("%s%s %8d %s", pad, label, counts[i], bar), " "))
 	}
+}
+
+// plural says "1 connection" or "2 connections".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

@@ -92,7 +92,8 @@ func (c client) line() (string, error) {
 }
 
 func TestShutdownTellsEveryClient(t *testing.T) {
-	addr, stop := serveOnLoopback(t, testServer())
+	s := testServer()
+	addr, stop := serveOnLoopback(t, s)
 	var clients []client
 	for i := range 3 {
 		c := dial(t, addr)
@@ -103,6 +104,13 @@ func TestShutdownTellsEveryClient(t *testing.T) {
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("serve: %v", err)
+	}
+	// serve returns only after every handler has: none is still online.
+	s.mu.Lock()
+	left := len(s.online)
+	s.mu.Unlock()
+	if left != 0 {
+		t.Errorf("serve returned with %d clients still online: it must wait for its handlers", left)
 	}
 	for i, c := range clients {
 		rest, err := io.ReadAll(c.in)
