@@ -148,9 +148,10 @@ func dialError(cfg config, err error) error {
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return fmt.Errorf("cannot connect to %s: connection refused (is the server running? start it with: go run ./lessons/05-options/server)", cfg.addr)
-	case errors.Is(err, context.DeadlineExceeded):
-		// Dial runs on a context, so its time-out is the context's
-		// DeadlineExceeded; a Read's or Write's is os.ErrDeadlineExceeded.
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
+		// Dial turns its Timeout into both a context and a deadline on
+		// the socket, and whichever fires first names the error: the
+		// context's DeadlineExceeded, or the socket's, as for a Read.
 		return fmt.Errorf("cannot connect to %s: no answer within %v (connect time-out: is the server's backlog full, or a firewall dropping the SYN? see -connecttimeout)", cfg.addr, cfg.connectTimeout)
 	case errors.Is(err, context.Canceled):
 		return errors.New("interrupted (Ctrl-C) before the server had replied")

@@ -113,11 +113,3 @@ func Print(w io.Writer, opts []Option) {
 		fmt.Fprintf(w, "%-14s %s\n", o.Name, o.Value)
 	}
 }
-
-// onOff names a boolean option's value.
-func onOff(v int) string {
-	if v != 0 {
-		return "on"
-	}
-	return "off"
-}

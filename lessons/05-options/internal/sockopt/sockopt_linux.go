@@ -161,3 +161,11 @@ func read(fd int) ([]Option, error) {
 	}
 	return append(opts, Option{"SO_LINGER", linger}), nil
 }
+
+// onOff names a boolean option's value.
+func onOff(v int) string {
+	if v != 0 {
+		return "on"
+	}
+	return "off"
+}
