@@ -9,6 +9,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -49,7 +50,7 @@ func run(args []string) error {
 	flags := flag.NewFlagSet("client", flag.ContinueOnError)
 	network := flags.String("network", "tcp", "tcp, tcp4, tcp6 or unix")
 	addr := flags.String("addr", "127.0.0.1:9999", "server address: host:port, or a file path for unix")
-	timeout := flags.Duration("timeout", 5*time.Second, "give up connecting, or waiting for a reply under -load, after this long")
+	timeout := flags.Duration("timeout", 5*time.Second, "give up connecting, or waiting for the welcome (or under -load, for a reply), after this long")
 	loadConns := flags.Int("load", 0, "open this many `connections` at once and time their round trips")
 	rounds := flags.Int("rounds", 100, "with -load: round trips per connection")
 	holdConns := flags.Int("hold", 0, "open this many `connections` and keep them idle until Ctrl-C")
@@ -92,7 +93,7 @@ func run(args []string) error {
 	if flags.NArg() > 0 {
 		in = strings.NewReader(strings.Join(flags.Args(), "\n") + "\n")
 	}
-	return talk(conn, in, os.Stdout)
+	return talk(conn, in, os.Stdout, *timeout)
 }
 
 // dialer knows where the server is; every mode connects through it.
@@ -121,7 +122,7 @@ func (d dialer) dial() (net.Conn, error) {
 // welcome comes first, and a notice can come at any time (we were idle
 // too long, the server is shutting down). So one goroutine sends while
 // this one prints, and the session is over when the server hangs up.
-func talk(conn net.Conn, in io.Reader, out io.Writer) error {
+func talk(conn net.Conn, in io.Reader, out io.Writer, timeout time.Duration) error {
 	go func() {
 		io.Copy(conn, in) // an error here shows up below as well: the server has gone
 		// End of input: send FIN ("no more from me") and keep reading; the
@@ -130,11 +131,25 @@ func talk(conn net.Conn, in io.Reader, out io.Writer) error {
 			cw.CloseWrite()
 		}
 	}()
-	_, err := io.Copy(out, conn)
+
+	// A server that accepted us must welcome us at once. If it does not, it
+	// is probably busy with another client, like lesson 01's, and the
+	// kernel completed our handshake from its listen backlog.
+	conn.SetReadDeadline(time.Now().Add(timeout))
+	replies := bufio.NewReader(conn)
+	welcome, err := replies.ReadString('\n')
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("no welcome from the server within %v: it accepted the connection but does not answer (is it serving another client, one at a time?)", timeout)
+	}
+	io.WriteString(out, welcome)
+	if err == nil {
+		conn.SetReadDeadline(time.Time{}) // from now on, wait as long as the user types
+		_, err = io.Copy(out, replies)
+	}
 	if errors.Is(err, syscall.ECONNRESET) {
 		return errors.New("the server reset the connection")
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, io.EOF) {
 		return fmt.Errorf("receive: %w", err)
 	}
 	return nil
