@@ -20,6 +20,7 @@ import (
 //	send c1 'hello\n'      write bytes (Go escapes such as \n \r \x00 work)
 //	recv c1 'hello\n'      read exactly these bytes, or fail
 //	recveof c1             read and find the end of the stream
+//	drain c1               read and discard up to the end of the stream
 //	closewrite c1          half-close: send FIN, keep reading
 //	close c1               close normally (FIN)
 //	reset c1               close with RST, as a crashed client would
@@ -134,6 +135,20 @@ func recvEOF(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%s: want the end of the stream, got %q first", args[0], rest)
 	}
 	if err != nil {
+		ts.Fatalf("%s: want the end of the stream, got %v", args[0], describe(err))
+	}
+}
+
+// drain NAME reads and discards whatever the peer still sends, up to the
+// end of the stream: a way to wait until the peer has finished and closed,
+// when the bytes themselves are checked elsewhere (in the server's log).
+func drain(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: drain NAME")
+	}
+	conn := get(ts, args[0])
+	conn.SetReadDeadline(time.Now().Add(patience))
+	if _, err := io.Copy(io.Discard, conn); err != nil {
 		ts.Fatalf("%s: want the end of the stream, got %v", args[0], describe(err))
 	}
 }
