@@ -15,7 +15,7 @@ import (
 
 func TestScenarios(t *testing.T) {
 	scenario.Run(t, scenario.Config{
-		Programs: []string{"server", "client"},
+		Programs: []string{"server", "client", "naive"},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"crowd": crowd, // crowd_test.go
 		},
