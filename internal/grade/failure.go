@@ -26,6 +26,17 @@ type Failure struct {
 	// if something did: a server that exited early, one that never became
 	// ready, a scenario past its time limit. Empty when nothing did.
 	Diagnosis string
+	// Wire holds the timeline of each wire proxy the scenario ran through
+	// (a variant such as hello.split, or a script's own proxy command):
+	// every chunk that crossed it, each FIN and RST, how each connection
+	// ended.
+	Wire []Timeline
+}
+
+// A Timeline is one wire proxy's record of the conversation.
+type Timeline struct {
+	Title string // such as "the wire (split), between the clients at ... and the server at ..."
+	Lines string
 }
 
 // A Program is one background program of a scenario.
@@ -76,9 +87,34 @@ func parseFailure(log, file string) *Failure {
 		f.Command = text // as written, before $VARS were expanded
 	}
 	f.Programs = programs(lines, failAt)
+	f.Wire = timelines(lines, failAt)
 	f.Diagnosis = diagnose(f)
 	return f
 }
+
+// timelines collects the wire proxies' timelines, which the scenario's
+// harness logs after the verdict, each under a line "the wire (MODE), ...:"
+// and indented below it.
+func timelines(lines []string, failAt int) []Timeline {
+	var out []Timeline
+	for i := failAt + 1; i < len(lines); i++ {
+		title, ok := strings.CutSuffix(lines[i], ":")
+		if !ok || !strings.HasPrefix(title, wireTitle) {
+			continue
+		}
+		var body []string
+		for i+1 < len(lines) && strings.HasPrefix(lines[i+1], "    ") {
+			i++
+			body = append(body, strings.TrimPrefix(lines[i], "    "))
+		}
+		out = append(out, Timeline{Title: title, Lines: strings.Join(body, "\n")})
+	}
+	return out
+}
+
+// wireTitle starts the line above a wire proxy's timeline in a transcript
+// (internal/scenario/wire.go writes it).
+const wireTitle = "the wire ("
 
 // scriptLine returns line n of file, trimmed, or "" if there is none.
 func scriptLine(file string, n int) string {
@@ -127,7 +163,7 @@ func programs(lines []string, failAt int) []Program {
 
 // startsEntry reports whether a transcript line is one testscript wrote.
 func startsEntry(line string) bool {
-	for _, p := range []string{"> ", "[stdout]", "[stderr]", "[background]", "[exit status", "[signal", "FAIL:"} {
+	for _, p := range []string{"> ", "[stdout]", "[stderr]", "[background]", "[exit status", "[signal", "FAIL:", wireTitle} {
 		if strings.HasPrefix(line, p) {
 			return true
 		}

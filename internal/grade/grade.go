@@ -49,6 +49,17 @@ type Scenario struct {
 	Failure *Failure
 }
 
+// WireMode returns the wire proxy's mode, such as "split", when the
+// scenario is a variant (hello.split) that ran its script (hello.txtar)
+// through the proxy; "" when it ran as written.
+func (s Scenario) WireMode() string {
+	base := strings.TrimSuffix(filepath.Base(s.File), ".txtar")
+	if mode, ok := strings.CutPrefix(s.Name, base+"."); ok {
+		return mode
+	}
+	return ""
+}
+
 // A Report is what running one lesson gave.
 type Report struct {
 	Lesson    Lesson

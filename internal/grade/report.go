@@ -89,6 +89,9 @@ func Message(s Scenario) string {
 		if f.Line > 0 {
 			b.WriteString(" (line " + strconv.Itoa(f.Line) + ")")
 		}
+		if mode := s.WireMode(); mode != "" {
+			b.WriteString(" through the wire proxy (" + mode + ")")
+		}
 		b.WriteString(": ")
 	}
 	b.WriteString(f.Reason)
@@ -102,6 +105,9 @@ func Message(s Scenario) string {
 		if p.Log != "" {
 			b.WriteString("\n\nLast lines of the log of " + p.Command + ":\n" + lastLines(p.Log, 10))
 		}
+	}
+	for _, w := range f.Wire {
+		b.WriteString("\n\nLast lines of " + w.Title + ":\n" + lastLines(w.Lines, 10))
 	}
 	if section := ReadmeSection(s.Comment); section != "" {
 		b.WriteString("\n\nRead: lessons/" + s.Lesson + "/README.md, section \"" + section + "\"")

@@ -106,9 +106,12 @@ func (p *printer) explain(rep grade.Report) {
 		if s.Comment != "" {
 			p.section("What it checks", withoutReadme(s.Comment))
 		}
-		where := dir + "/testdata/" + s.Name + ".txtar"
+		where := p.rel(s.File)
 		if f.Line > 0 {
 			where += " line " + strconv.Itoa(f.Line)
+		}
+		if mode := s.WireMode(); mode != "" {
+			where += ", run through the wire proxy: " + mode
 		}
 		if f.Command != "" {
 			p.section("The command that failed ("+where+")", f.Command+"\n"+f.Reason)
@@ -130,6 +133,9 @@ func (p *printer) explain(rep grade.Report) {
 				head += " (" + prog.Ended + ")"
 			}
 			p.section(head, visible(prog.Log))
+		}
+		for _, w := range f.Wire {
+			p.section(capitalise(w.Title), visible(w.Lines))
 		}
 		if p.verbose {
 			p.section("The whole transcript", s.Log)
@@ -161,16 +167,24 @@ func (p *printer) summary(t tally, ran, selected int, stopped string) {
 	fmt.Fprintln(p.out, line)
 }
 
-// withoutReadme drops the README pointer from a comment: it gets its own
-// line at the end.
+// withoutReadme drops the README pointer from a comment (it gets its own
+// line at the end) and the wire modes (the scenario's name says which one
+// ran).
 func withoutReadme(comment string) string {
 	var keep []string
 	for _, line := range strings.Split(comment, "\n") {
-		if !strings.HasPrefix(line, "README:") {
+		if !strings.HasPrefix(line, "README:") && !strings.HasPrefix(line, "wire:") {
 			keep = append(keep, line)
 		}
 	}
 	return strings.TrimSpace(strings.Join(keep, "\n"))
+}
+
+func capitalise(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func indent(s, by string) string {

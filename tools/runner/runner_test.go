@@ -16,12 +16,13 @@ import (
 )
 
 // The runner's own tests run it on testdata/book, a workbook in miniature:
-// 01-pass passes (one scenario skipped), 02-fail fails in each way the
+// 01-pass passes (one scenario skipped); 02-fail fails in each way the
 // runner explains (a CR in a log, a server that exits before it is ready,
-// one that never becomes ready and ignores its signals) and passes one
-// scenario, 03-empty is not written yet. Its lessons are modules that use
-// this repository's harness through a replace directive, and its go.work
-// makes it a workbook grade.Root can find.
+// one that never becomes ready and ignores its signals, a check that fails
+// as written and through the wire proxy, whose timeline the runner shows)
+// and passes one scenario; 03-empty is not written yet. Its lessons are
+// modules that use this repository's harness through a replace directive,
+// and its go.work makes it a workbook grade.Root can find.
 //
 //	go test -run TestBook -update    rewrites the .golden files after a deliberate change
 
@@ -135,10 +136,10 @@ func TestKeepGoingJSON(t *testing.T) {
 	if err := json.Unmarshal(data, &res); err != nil {
 		t.Fatal(err)
 	}
-	// 01-pass: 2 points (one skipped, still earned); 02-fail: 1 of 4;
-	// 03-empty: 0 of 1.
-	if res.Version != 1 || res.Status != "error" || res.MaxScore != 7 || res.Score != 3 || len(res.Tests) != 7 {
-		t.Errorf("got version %d, status %q, %d of %d points in %d tests; want 1, error, 3 of 7 in 7",
+	// 01-pass: 2 points (one skipped, still earned); 02-fail: 1 of 6
+	// (echoed.split is a test of its own); 03-empty: 0 of 1.
+	if res.Version != 1 || res.Status != "error" || res.MaxScore != 9 || res.Score != 3 || len(res.Tests) != 9 {
+		t.Errorf("got version %d, status %q, %d of %d points in %d tests; want 1, error, 3 of 9 in 9",
 			res.Version, res.Status, res.Score, res.MaxScore, len(res.Tests))
 	}
 }
