@@ -31,6 +31,7 @@ func commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"send":       send,
 		"recv":       recv,
 		"recveof":    recvEOF,
+		"recvuntil":  recvUntil,
 		"drain":      drain,
 		"closewrite": closeWrite,
 		"close":      closeConn,

@@ -20,6 +20,7 @@ import (
 //	send c1 'hello\n'      write bytes (Go escapes such as \n \r \x00 work)
 //	recv c1 'hello\n'      read exactly these bytes, or fail
 //	recveof c1             read and find the end of the stream
+//	recvuntil c1 'end\n'   read until these bytes have come; what came before is not checked
 //	drain c1               read and discard up to the end of the stream
 //	closewrite c1          half-close: send FIN, keep reading
 //	close c1               close normally (FIN)
@@ -136,6 +137,26 @@ func recvEOF(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if err != nil {
 		ts.Fatalf("%s: want the end of the stream, got %v", args[0], describe(err))
+	}
+}
+
+// recvuntil NAME TEXT reads until TEXT has arrived, whatever comes before
+// it: a way to wait for the end of an answer whose middle varies (an HTTP
+// response with a Date header), when the answer itself is checked
+// elsewhere.
+func recvUntil(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: recvuntil NAME TEXT")
+	}
+	conn, want := get(ts, args[0]), unescape(ts, args[1])
+	conn.SetReadDeadline(time.Now().Add(patience))
+	var got []byte
+	one := make([]byte, 1) // byte by byte, so nothing after TEXT is taken
+	for !strings.HasSuffix(string(got), want) {
+		if _, err := conn.Read(one); err != nil {
+			ts.Fatalf("%s: want %q at last, got %q and then %v", args[0], want, got, describe(err))
+		}
+		got = append(got, one[0])
 	}
 }
 
