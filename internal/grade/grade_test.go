@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -142,4 +143,41 @@ func TestNewResult(t *testing.T) {
 
 	assert.Equal(t, "fail", NewResult(reports[:1]).Status)
 	assert.Equal(t, "pass", NewResult([]Report{{Scenarios: []Scenario{{Status: Pass}}}}).Status)
+}
+
+// A variant's transcript: the proxy's timeline comes after the verdict and
+// is neither part of the server's log nor lost.
+const wireFailure = `> dial c $ADDR
+> recv c 'hi\n'
+FAIL: testdata/hello.split.txtar:9: c: want "hi\n", got "h" and then the end of the stream
+the wire (split), between the clients at 127.0.0.1:41000 and the server at 127.0.0.1:40000:
+    #1  open: client 127.0.0.1:42000
+    #1  server → client  1 byte  "h"
+[background] server -addrfile addr: exit status 0
+[stderr]
+listening on 127.0.0.1:40000
+stopped`
+
+func TestWireTimeline(t *testing.T) {
+	f := parseFailure(wireFailure, "")
+	require.Len(t, f.Wire, 1)
+	assert.Equal(t, "the wire (split), between the clients at 127.0.0.1:41000 and the server at 127.0.0.1:40000", f.Wire[0].Title)
+	assert.Equal(t, "#1  open: client 127.0.0.1:42000\n#1  server → client  1 byte  \"h\"", f.Wire[0].Lines)
+	require.Len(t, f.Programs, 1)
+	assert.Equal(t, "listening on 127.0.0.1:40000\nstopped", f.Programs[0].Log)
+
+	// After the server's log, the timeline still does not join it.
+	verdict, rest, _ := strings.Cut(wireFailure, "\nthe wire")
+	timeline, server, _ := strings.Cut(rest, "\n[background]")
+	f = parseFailure(verdict+"\n[background]"+server+"\nthe wire"+timeline, "")
+	require.Len(t, f.Wire, 1)
+	require.Len(t, f.Programs, 1)
+	assert.Equal(t, "listening on 127.0.0.1:40000\nstopped", f.Programs[0].Log)
+}
+
+func TestWireMode(t *testing.T) {
+	assert.Equal(t, "split", Scenario{Name: "hello.split", File: "/l/testdata/hello.txtar"}.WireMode())
+	assert.Equal(t, "", Scenario{Name: "hello", File: "/l/testdata/hello.txtar"}.WireMode())
+	// A script whose own name has a dot is not a variant of anything.
+	assert.Equal(t, "", Scenario{Name: "two.dots", File: "/l/testdata/two.dots.txtar"}.WireMode())
 }
