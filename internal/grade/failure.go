@@ -161,7 +161,8 @@ func programs(lines []string, failAt int) []Program {
 	return progs
 }
 
-// startsEntry reports whether a transcript line is one testscript wrote.
+// startsEntry reports whether a transcript line is one testscript wrote,
+// or the title of a wire proxy's timeline.
 func startsEntry(line string) bool {
 	for _, p := range []string{"> ", "[stdout]", "[stderr]", "[background]", "[exit status", "[signal", "FAIL:", wireTitle} {
 		if strings.HasPrefix(line, p) {

@@ -32,7 +32,6 @@ func commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"recv":       recv,
 		"recveof":    recvEOF,
 		"recvuntil":  recvUntil,
-		"drain":      drain,
 		"closewrite": closeWrite,
 		"close":      closeConn,
 		"reset":      resetConn,

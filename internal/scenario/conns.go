@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -21,7 +22,6 @@ import (
 //	recv c1 'hello\n'      read exactly these bytes, or fail
 //	recveof c1             read and find the end of the stream
 //	recvuntil c1 'end\n'   read until these bytes have come; what came before is not checked
-//	drain c1               read and discard up to the end of the stream
 //	closewrite c1          half-close: send FIN, keep reading
 //	close c1               close normally (FIN)
 //	reset c1               close with RST, as a crashed client would
@@ -152,25 +152,11 @@ func recvUntil(ts *testscript.TestScript, neg bool, args []string) {
 	conn.SetReadDeadline(time.Now().Add(patience))
 	var got []byte
 	one := make([]byte, 1) // byte by byte, so nothing after TEXT is taken
-	for !strings.HasSuffix(string(got), want) {
+	for !bytes.HasSuffix(got, []byte(want)) {
 		if _, err := conn.Read(one); err != nil {
-			ts.Fatalf("%s: want %q at last, got %q and then %v", args[0], want, got, describe(err))
+			ts.Fatalf("%s: want %q in the end, got %q and then %v", args[0], want, got, describe(err))
 		}
 		got = append(got, one[0])
-	}
-}
-
-// drain NAME reads and discards whatever the peer still sends, up to the
-// end of the stream: a way to wait until the peer has finished and closed,
-// when the bytes themselves are checked elsewhere (in the server's log).
-func drain(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: drain NAME")
-	}
-	conn := get(ts, args[0])
-	conn.SetReadDeadline(time.Now().Add(patience))
-	if _, err := io.Copy(io.Discard, conn); err != nil {
-		ts.Fatalf("%s: want the end of the stream, got %v", args[0], describe(err))
 	}
 }
 

@@ -104,7 +104,7 @@ func (p *printer) explain(rep grade.Report) {
 		}
 		fmt.Fprintf(p.out, "%s %s/%s\n\n", p.paint(red+bold, "FAIL"), s.Lesson, s.Name)
 		if s.Comment != "" {
-			p.section("What it checks", withoutReadme(s.Comment))
+			p.section("What it checks", whatItChecks(s.Comment))
 		}
 		where := p.rel(s.File)
 		if f.Line > 0 {
@@ -167,10 +167,10 @@ func (p *printer) summary(t tally, ran, selected int, stopped string) {
 	fmt.Fprintln(p.out, line)
 }
 
-// withoutReadme drops the README pointer from a comment (it gets its own
-// line at the end) and the wire modes (the scenario's name says which one
-// ran).
-func withoutReadme(comment string) string {
+// whatItChecks is a scenario's comment without the lines meant for the
+// tools: the README pointer (it gets its own line at the end) and the wire
+// modes (the scenario's name says which one ran).
+func whatItChecks(comment string) string {
 	var keep []string
 	for _, line := range strings.Split(comment, "\n") {
 		if !strings.HasPrefix(line, "README:") && !strings.HasPrefix(line, "wire:") {

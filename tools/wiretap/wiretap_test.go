@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"io"
 	"net"
 	"testing"
@@ -35,11 +34,8 @@ func echoServer(ts *testscript.TestScript, neg bool, args []string) {
 	go func() {
 		for {
 			conn, err := ln.Accept()
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
 			if err != nil {
-				continue
+				return // closed: the script is over
 			}
 			go func() {
 				defer conn.Close()

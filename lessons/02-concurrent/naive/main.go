@@ -10,9 +10,9 @@
 // On loopback one Write by the client almost always arrives as one Read, so
 // this server passes every test you try by hand. Put the wire proxy in
 // front of it, delivering one byte at a time as a slow network may, and
-// "Ada" gets three greetings: "Hello, A!", "Hello, d!", "Hello, a!". Send it
-// two lines in one write, as a pipelining client does, and it greets
-// "Ada\nGrace" as one name. README, "Framing: one Read is not one message".
+// "Ada" gets four greetings: "Hello, A!", "Hello, d!", "Hello, a!" and, for
+// the newline alone, "Hello, !". Send it two lines in one write, as a
+// pipelining client does, and it greets "Ada\nGrace" as one name. README, "Framing: one Read is not one message".
 //
 //	go run ./lessons/02-concurrent/naive                               # on 127.0.0.1:9998
 //	go run ./tools/wiretap -to 127.0.0.1:9998 -split 1 -delay 50ms     # prints its own address
