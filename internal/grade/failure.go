@@ -1,36 +1,47 @@
 package grade
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
-	"regexp"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
 
-// A Failure is a failed scenario's transcript taken apart, so the runner
-// can show each piece under its own heading and an autograder can quote
-// the short reason.
+// A Failure is what the scenario harness (internal/scenario) recorded about
+// a failed scenario, as data: the step that failed, what it expected and
+// what came, what the programs did, what crossed the wire. The harness
+// writes it next to the test's output; the runner, the reports and the
+// workbook's test only format it.
 type Failure struct {
+	File    string // the script, such as lessons/01-echo/testdata/hello.txtar
 	Line    int    // the script's line that failed, 0 if unknown
-	Command string // the command on that line, as written in the script
-	Reason  string // testscript's verdict, such as "stdout and want.txt differ"
-	// Detail is what the failing command printed before the verdict: for
-	// cmpnorm, the expected and the actual text with CR, tabs and NUL made
-	// visible, and a diff; for exec, the program's output.
-	Detail string
-	// Programs are the background programs the scenario started, with how
-	// each ended and its log, as testscript reported them.
-	Programs []Program
-	// Diagnosis says in plain words what went wrong with the processes,
-	// if something did: a server that exited early, one that never became
-	// ready, a scenario past its time limit. Empty when nothing did.
-	Diagnosis string
+	Command string // that line, as written in the script
+	Reason  string // in one line, such as "stdout and hello.txt differ"
+	// Hang is set when the scenario ran out of time: what it was waiting
+	// for, such as "client to exit".
+	Hang string `json:",omitempty"`
+	// Detail is what the step saw: for a comparison, the expected and the
+	// actual text with CR, tabs and NUL made visible, and a diff; for
+	// binary data, the sizes and a hex window where they first differ.
+	Detail string `json:",omitempty"`
+	// Diagnosis says in plain words what went wrong with the programs, if
+	// something did: a server that exited early, one that never became
+	// ready. Empty when nothing did.
+	Diagnosis string `json:",omitempty"`
+	// Race is the race detector's report, when a program raced: the two
+	// accesses first, then the report itself.
+	Race string `json:",omitempty"`
+	// Programs are the programs the scenario ran, with how each ended and
+	// the end of its log.
+	Programs []Program `json:",omitempty"`
 	// Wire holds the timeline of each wire proxy the scenario ran through
-	// (a variant such as hello.split, or a script's own proxy command):
-	// every chunk that crossed it, each FIN and RST, how each connection
-	// ended.
-	Wire []Timeline
+	// (a variant such as hello.split, or a script's own proxy command).
+	Wire []Timeline `json:",omitempty"`
+	// Saved lists files that hold what was too big to show: the whole
+	// transcript, a program's output.
+	Saved []string `json:",omitempty"`
 }
 
 // A Timeline is one wire proxy's record of the conversation.
@@ -39,211 +50,137 @@ type Timeline struct {
 	Lines string
 }
 
-// A Program is one background program of a scenario.
+// A Program is one program of a scenario.
 type Program struct {
 	Command string // how it was started, such as "server -addr 127.0.0.1:0"
 	Ended   string // how it ended, such as "exit status 1" or "signal: killed"
-	Log     string // what it wrote to stderr (and stdout, if anything)
+	Log     string // the end of what it wrote to stderr and stdout
+	// LastDid says where its goroutines were when it was stopped for
+	// hanging, from the stack dump a Go program prints on SIGQUIT.
+	LastDid string `json:",omitempty"`
 }
 
-// verdict matches testscript's last line: FAIL: testdata/x.txtar:12: reason
-var verdict = regexp.MustCompile(`^FAIL: (.+?):(\d+): (.*)$`)
-
-// background matches testscript's report of a background program:
-// [background] server -addr 127.0.0.1:0: exit status 1
-var background = regexp.MustCompile(`^\[background\] (.*?): (exit status -?\d+|signal: [\w ]+|<nil>)$`)
-
-// parseFailure takes apart the transcript of a failed scenario read from
-// file.
-func parseFailure(log, file string) *Failure {
-	f := &Failure{}
-	lines := strings.Split(log, "\n")
-	failAt := -1
-	for i, line := range lines {
-		if m := verdict.FindStringSubmatch(line); m != nil {
-			failAt = i
-			f.Line, _ = strconv.Atoi(m[2])
-			f.Reason = m[3]
-		}
+// Where is the failure's location as editors and terminals link it:
+// path/to/file.txtar:12.
+func (f *Failure) Where() string {
+	if f.Line > 0 {
+		return f.File + ":" + strconv.Itoa(f.Line)
 	}
-	if failAt < 0 {
-		f.Reason = "the scenario failed (see its transcript)"
-		return f
-	}
-	// The failing command is the last "> " line before the verdict; what
-	// it printed lies between the two.
-	cmdAt := -1
-	for i := failAt - 1; i >= 0; i-- {
-		if strings.HasPrefix(lines[i], "> ") {
-			cmdAt = i
-			break
-		}
-	}
-	if cmdAt >= 0 {
-		f.Command = strings.TrimPrefix(lines[cmdAt], "> ")
-		f.Detail = strings.TrimRight(strings.Join(lines[cmdAt+1:failAt], "\n"), "\n ")
-	}
-	if text := scriptLine(file, f.Line); text != "" {
-		f.Command = text // as written, before $VARS were expanded
-	}
-	f.Programs = programs(lines, failAt)
-	f.Wire = timelines(lines, failAt)
-	f.Diagnosis = diagnose(f)
-	return f
+	return f.File
 }
 
-// timelines collects the wire proxies' timelines, which the scenario's
-// harness logs after the verdict, each under a line "the wire (MODE), ...:"
-// and indented below it.
-func timelines(lines []string, failAt int) []Timeline {
-	var out []Timeline
-	for i := failAt + 1; i < len(lines); i++ {
-		title, ok := strings.CutSuffix(lines[i], ":")
-		if !ok || !strings.HasPrefix(title, wireTitle) {
+// Limits on a failure's text: a screen or two, whatever went wrong.
+const (
+	maxLines     = 200
+	maxBytes     = 20 << 10
+	maxLogLines  = 15
+	maxWireLines = 20
+)
+
+// Text is the failure as people read it: the step and why it failed
+// first, then what the programs did, then where the rest is kept. It is
+// never longer than maxLines lines or maxBytes bytes.
+func (f *Failure) Text() string {
+	var b strings.Builder
+	head := f.Reason
+	if f.Command != "" {
+		head = fmt.Sprintf("%s: `%s`: %s", f.Where(), f.Command, f.Reason)
+	} else if f.File != "" {
+		head = f.Where() + ": " + f.Reason
+	}
+	b.WriteString(head + "\n")
+	if f.Hang != "" {
+		fmt.Fprintf(&b, "\nHang: the scenario was waiting for %s when its time ran out.\n", f.Hang)
+	}
+	if f.Race != "" {
+		b.WriteString("\n" + f.Race + "\n")
+	}
+	if f.Detail != "" {
+		b.WriteString("\n" + strings.TrimRight(f.Detail, "\n") + "\n")
+	}
+	if f.Diagnosis != "" {
+		b.WriteString("\n" + f.Diagnosis + "\n")
+	}
+	for _, p := range f.Programs {
+		if p.Log == "" && p.LastDid == "" {
 			continue
 		}
-		var body []string
-		for i+1 < len(lines) && strings.HasPrefix(lines[i+1], "    ") {
-			i++
-			body = append(body, strings.TrimPrefix(lines[i], "    "))
-		}
-		out = append(out, Timeline{Title: title, Lines: strings.Join(body, "\n")})
-	}
-	return out
-}
-
-// wireTitle starts the line above a wire proxy's timeline in a transcript
-// (internal/scenario/wire.go writes it).
-const wireTitle = "the wire ("
-
-// scriptLine returns line n of file, trimmed, or "" if there is none.
-func scriptLine(file string, n int) string {
-	data, err := os.ReadFile(file)
-	if err != nil || n < 1 {
-		return ""
-	}
-	lines := strings.Split(string(data), "\n")
-	if n > len(lines) {
-		return ""
-	}
-	return strings.TrimSpace(lines[n-1])
-}
-
-// programs collects the background programs' logs: those a `wait` showed
-// before the failure, and those testscript stopped after it.
-func programs(lines []string, failAt int) []Program {
-	var progs []Program
-	for i := 0; i < len(lines); i++ {
-		var p Program
-		switch {
-		case i < failAt && strings.HasPrefix(lines[i], "> wait "):
-			p = Program{Command: strings.TrimPrefix(lines[i], "> wait "), Ended: "waited for"}
-		case i > failAt && background.MatchString(lines[i]):
-			m := background.FindStringSubmatch(lines[i])
-			p = Program{Command: m[1], Ended: m[2]}
-		default:
-			continue
-		}
-		var log []string
-		for i+1 < len(lines) && (lines[i+1] == "[stdout]" || lines[i+1] == "[stderr]") {
-			i++
-			for i+1 < len(lines) && !startsEntry(lines[i+1]) {
-				i++
-				log = append(log, lines[i])
+		fmt.Fprintf(&b, "\n%s (%s)", p.Command, p.Ended)
+		if p.LastDid != "" {
+			b.WriteString(", last seen:\n" + Indent(p.LastDid, "    ") + "\n")
+			if p.Log == "" {
+				continue
 			}
+			b.WriteString("its log")
 		}
-		p.Log = strings.TrimRight(strings.Join(log, "\n"), "\n")
-		if p.Ended == "waited for" && p.Log == "" {
-			continue
-		}
-		progs = append(progs, p)
+		b.WriteString(":\n" + Indent(LastLines(p.Log, maxLogLines), "    ") + "\n")
 	}
-	return progs
+	for _, w := range f.Wire {
+		fmt.Fprintf(&b, "\n%s:\n%s\n", w.Title, Indent(LastLines(w.Lines, maxWireLines), "    "))
+	}
+	if len(f.Saved) > 0 {
+		b.WriteString("\nKept for you to look at: " + strings.Join(f.Saved, ", ") + "\n")
+	}
+	return Bound(b.String(), maxLines, maxBytes)
 }
 
-// startsEntry reports whether a transcript line is one testscript wrote,
-// or the title of a wire proxy's timeline.
-func startsEntry(line string) bool {
-	for _, p := range []string{"> ", "[stdout]", "[stderr]", "[background]", "[exit status", "[signal", "FAIL:", wireTitle} {
-		if strings.HasPrefix(line, p) {
-			return true
-		}
+// Bound cuts s to at most lines lines and size bytes, saying what it cut.
+func Bound(s string, lines, size int) string {
+	all := strings.SplitAfter(s, "\n")
+	kept, n := 0, 0
+	for kept < len(all) && kept < lines && n+len(all[kept]) <= size {
+		n += len(all[kept])
+		kept++
 	}
-	return false
+	if kept == len(all) {
+		return s
+	}
+	rest := len(s) - n
+	return strings.Join(all[:kept], "") + fmt.Sprintf("… %d more bytes not shown\n", rest)
 }
 
-// lastLines returns the last n lines of s.
-func lastLines(s string, n int) string {
+// LastLines returns the last n lines of s, saying how many it left out.
+func LastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) <= n {
+		return strings.Join(lines, "\n")
+	}
+	return fmt.Sprintf("… %d earlier lines\n", len(lines)-n) + strings.Join(lines[len(lines)-n:], "\n")
+}
+
+// Indent puts by before every line of s that is not empty.
+func Indent(s, by string) string {
 	lines := strings.Split(s, "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
+	for i, line := range lines {
+		if line != "" {
+			lines[i] = by + line
+		}
 	}
 	return strings.Join(lines, "\n")
 }
 
-// diagnose puts what happened to the processes into plain words.
-func diagnose(f *Failure) string {
-	first := func() Program {
-		for _, p := range f.Programs {
-			if p.Ended != "waited for" {
-				return p
-			}
-		}
-		return Program{}
+// The harness writes each failure to the folder that ResultsEnv names,
+// one file per scenario, for grade.Run to read.
+const ResultsEnv = "SOCKETBOOK_RESULTS"
+
+// WriteFailure writes a scenario's failure to dir.
+func WriteFailure(dir, scenario string, f *Failure) error {
+	data, err := json.Marshal(f)
+	if err != nil {
+		return err
 	}
-	switch {
-	case strings.Contains(f.Reason, "exited before it wrote its address"):
-		p := first()
-		return withLog(fmt.Sprintf("The server exited (%s) before it was ready, so no client could connect. It was started as: %s.", orUnknown(p.Ended), p.Command), p.Log)
-	case strings.Contains(f.Reason, "time limit"), strings.Contains(f.Reason, "timed out"), strings.Contains(f.Detail, "context deadline exceeded"):
-		var stopped []string
-		for _, p := range f.Programs {
-			if p.Ended != "waited for" {
-				stopped = append(stopped, fmt.Sprintf("%s (%s)", p.Command, p.Ended))
-			}
-		}
-		msg := "The scenario ran past its time limit, so it was stopped."
-		if len(stopped) > 0 {
-			msg += " These programs were still running and were stopped, killed if they would not stop: " + strings.Join(stopped, ", ") + "."
-		}
-		return msg + " Nothing it started is left running."
-	case strings.Contains(f.Reason, "never became ready"):
-		return withLog("The server never became ready: it did not write its address file in time. Does it write the -addrfile once it listens?", first().Log)
-	}
-	// A program that ended badly while the scenario still needed it: not
-	// "signal: interrupt", which is testscript stopping it after a failure.
-	for _, p := range f.Programs {
-		if p.Ended != "waited for" && p.Ended != "exit status 0" && p.Ended != "signal: interrupt" && p.Ended != "<nil>" {
-			return withLog(fmt.Sprintf("%s ended with %s while the scenario still needed it.", p.Command, p.Ended), p.Log)
-		}
-	}
-	return ""
+	return os.WriteFile(filepath.Join(dir, scenario+".json"), data, 0o666)
 }
 
-func orUnknown(s string) string {
-	if s == "" {
-		return "status unknown"
+// readFailure reads what the harness wrote about a scenario, or nil.
+func readFailure(dir, scenario string) *Failure {
+	data, err := os.ReadFile(filepath.Join(dir, scenario+".json"))
+	if err != nil {
+		return nil
 	}
-	return s
-}
-
-// withLog adds to msg what the program logged, if it logged nothing: the
-// log itself is in the Failure's Programs.
-func withLog(msg, log string) string {
-	if log == "" {
-		return msg + " It logged nothing."
+	var f Failure
+	if json.Unmarshal(data, &f) != nil {
+		return nil
 	}
-	return msg
-}
-
-// readmeRef finds `README: "Section"` in a scenario's comment.
-var readmeRef = regexp.MustCompile(`README: "([^"]+)"`)
-
-// ReadmeSection returns the README section a scenario's comment points
-// to, or "".
-func ReadmeSection(comment string) string {
-	if m := readmeRef.FindStringSubmatch(comment); m != nil {
-		return m[1]
-	}
-	return ""
+	return &f
 }

@@ -42,10 +42,11 @@ type Scenario struct {
 	Name    string // the script's file name without .txtar
 	Status  Status
 	Comment string // the script's opening comment: what it shows, where to read
-	Log     string // testscript's transcript: commands, output, verdict
+	Readme  string // the README section to read when it fails
+	Log     string // what the test printed for it: for a failure, Failure.Text
 	File    string // the script's path
-	// Failure takes the transcript of a failed scenario apart: the command
-	// that failed, why, and what the programs it started did.
+	// Failure is what the harness recorded about a failed scenario: the
+	// step that failed, why, and what the programs it started did.
 	Failure *Failure
 }
 
@@ -169,7 +170,10 @@ func Names(lessons []Lesson) string {
 
 // Options change how a lesson is run.
 type Options struct {
-	Race bool // build and run under the race detector
+	// Race builds the lesson's programs with the race detector, so that a
+	// data race fails the scenario that provoked it. The test itself runs
+	// without it: only the programs are graded.
+	Race bool
 	// Output, if set, receives go's own output when the lesson cannot run.
 	Output io.Writer
 	// Limit bounds the lesson's whole `go test`, DefaultLimit when zero.
@@ -179,9 +183,10 @@ type Options struct {
 	Limit time.Duration
 }
 
-// DefaultLimit is a little longer than go test's own ten minutes, so that
-// go test reports a hung test itself when it can.
-const DefaultLimit = 11 * time.Minute
+// DefaultLimit bounds a lesson's whole go test, builds included. Each
+// scenario has a limit of its own, in seconds, so only a harness that
+// itself hangs ever meets this one.
+const DefaultLimit = 5 * time.Minute
 
 // Scenarios lists the names of the lesson's scenarios, the .txtar files in
 // its testdata folder, in order, each followed by its wire variants
@@ -195,37 +200,16 @@ func Scenarios(l Lesson) ([]string, error) {
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".txtar")
 		names = append(names, name)
-		modes, err := WireModes(f)
+		head, err := ReadHeader(f)
 		if err != nil {
 			return nil, err
 		}
-		for _, m := range modes {
+		for _, m := range head.Wire {
 			names = append(names, name+"."+m)
 		}
 	}
 	sort.Strings(names)
 	return names, nil
-}
-
-// WireModes reads the "# wire: split merge" line of a script's opening
-// comment: the modes in which the scenario runs again through a proxy.
-func WireModes(file string) ([]string, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, "#") {
-			break // the comment is over
-		}
-		if rest, ok := strings.CutPrefix(line, "# wire:"); ok {
-			return strings.Fields(rest), nil
-		}
-	}
-	return nil, sc.Err()
 }
 
 // scenarioFile is the script a scenario ran. A wire variant such as
@@ -274,13 +258,19 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 	runCtx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 
-	args := []string{"test", "-json", "-count=1", "-run", "^TestScenarios$"}
-	if opts.Race {
-		args = append(args, "-race")
+	// The harness writes each failure, as data, into results.
+	results, err := os.MkdirTemp("", "socketbook-results-")
+	if err != nil {
+		return Report{}, err
 	}
-	args = append(args, ".")
-	cmd := exec.CommandContext(runCtx, "go", args...)
+	defer os.RemoveAll(results)
+	race := "0"
+	if opts.Race {
+		race = "1"
+	}
+	cmd := exec.CommandContext(runCtx, "go", "test", "-json", "-count=1", "-run", "^TestScenarios$", ".")
 	cmd.Dir = l.Dir
+	cmd.Env = append(os.Environ(), ResultsEnv+"="+results, "SOCKETBOOK_RACE="+race)
 	ownGroup(cmd)
 	cmd.WaitDelay = 5 * time.Second // then stop waiting for output from stray programs
 	stdout, err := cmd.StdoutPipe()
@@ -318,16 +308,25 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 			logs[name].WriteString(ev.Output)
 		case "pass", "fail", "skip":
 			file := scenarioFile(l.Dir, name)
+			head, _ := ReadHeader(file)
 			s := Scenario{
 				Lesson:  l.Name,
 				Name:    name,
 				Status:  Status(ev.Action),
-				Comment: comment(file),
+				Comment: head.Comment,
+				Readme:  head.Readme,
 				Log:     cleanLog(logs[name].String()),
 				File:    file,
 			}
 			if s.Status == Fail {
-				s.Failure = parseFailure(s.Log, file)
+				s.Failure = readFailure(results, name)
+				if s.Failure == nil {
+					// The harness could not say more: a crash of the
+					// test itself, say. Its output is all there is.
+					s.Failure = &Failure{Reason: "the scenario failed", Detail: LastLines(s.Log, 40)}
+				}
+				// From the workbook's root, as the runner prints it.
+				s.Failure.File = filepath.ToSlash(filepath.Join("lessons", l.Name, "testdata", filepath.Base(file)))
 			}
 			rep.Scenarios = append(rep.Scenarios, s)
 			if each != nil {
@@ -381,23 +380,6 @@ type event struct {
 	Action string
 	Test   string
 	Output string
-}
-
-// comment returns the opening comment of a scenario file, without the #s.
-func comment(file string) string {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return ""
-	}
-	var lines []string
-	for _, line := range strings.Split(string(data), "\n") {
-		text, ok := strings.CutPrefix(line, "#")
-		if !ok {
-			break
-		}
-		lines = append(lines, strings.TrimSpace(text))
-	}
-	return strings.Join(lines, "\n")
 }
 
 // testLine matches the prefix the testing package puts on a logged line.

@@ -2,7 +2,6 @@ package grade
 
 import (
 	"os"
-	"strconv"
 	"strings"
 )
 
@@ -56,7 +55,7 @@ func NewResult(reports []Report) Result {
 			t := TestResult{Name: s.Lesson + "/" + s.Name, Status: "pass", TestCode: script(s.File), Score: 1}
 			switch s.Status {
 			case Skip:
-				t.Message = "skipped on this machine: " + strings.TrimPrefix(lastLines(strings.TrimSpace(s.Log), 1), "> ")
+				t.Message = "skipped on this machine: " + strings.TrimPrefix(LastLines(strings.TrimSpace(s.Log), 1), "> ")
 			case Fail:
 				t.Status, t.Score, t.Message = "fail", 0, Message(s)
 				if res.Status == "pass" {
@@ -76,43 +75,22 @@ func (r *Result) add(t TestResult) {
 	r.Score += t.Score
 }
 
-// Message says in a few lines why a scenario failed: the command, the
-// reason, what the processes did, and where to read.
+// Message says why a scenario failed: the failure as the harness
+// recorded it, the wire proxy's mode if it ran through one, and where to
+// read. Bounded like the failure itself.
 func Message(s Scenario) string {
 	f := s.Failure
 	if f == nil {
 		return "failed"
 	}
-	var b strings.Builder
-	if f.Command != "" {
-		b.WriteString("`" + f.Command + "` failed")
-		if f.Line > 0 {
-			b.WriteString(" (line " + strconv.Itoa(f.Line) + ")")
-		}
-		if mode := s.WireMode(); mode != "" {
-			b.WriteString(" through the wire proxy (" + mode + ")")
-		}
-		b.WriteString(": ")
+	msg := f.Text()
+	if mode := s.WireMode(); mode != "" {
+		msg = "Through the wire proxy (" + mode + "): " + msg
 	}
-	b.WriteString(f.Reason)
-	if f.Detail != "" {
-		b.WriteString("\n\n" + f.Detail)
+	if s.Readme != "" {
+		msg += "\nRead: lessons/" + s.Lesson + "/README.md, section \"" + s.Readme + "\"\n"
 	}
-	if f.Diagnosis != "" {
-		b.WriteString("\n\n" + f.Diagnosis)
-	}
-	for _, p := range f.Programs {
-		if p.Log != "" {
-			b.WriteString("\n\nLast lines of the log of " + p.Command + ":\n" + lastLines(p.Log, 10))
-		}
-	}
-	for _, w := range f.Wire {
-		b.WriteString("\n\nLast lines of " + w.Title + ":\n" + lastLines(w.Lines, 10))
-	}
-	if section := ReadmeSection(s.Comment); section != "" {
-		b.WriteString("\n\nRead: lessons/" + s.Lesson + "/README.md, section \"" + section + "\"")
-	}
-	return b.String()
+	return msg
 }
 
 // script returns a scenario file's text, or "" if it cannot be read.

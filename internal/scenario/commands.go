@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -13,11 +14,6 @@ import (
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/rogpeppe/go-internal/testscript"
 )
-
-// patience bounds every wait in a script. It is not a timing assertion: a
-// correct program is done long before, and a broken one fails here instead
-// of hanging the whole test run.
-const patience = 30 * time.Second
 
 // commands returns the commands every lesson's scripts can use.
 func commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
@@ -52,11 +48,7 @@ func waitAddr(ts *testscript.TestScript, neg bool, args []string) {
 		name = args[1]
 	}
 	file := ts.MkAbs(args[0])
-	deadline := time.Now().Add(patience)
-	when := scriptTiming(ts)
-	if !when.end.IsZero() && when.end.Before(deadline) {
-		deadline = when.end
-	}
+	deadline := Patience(ts, "the server to write its address to "+args[0])
 	for {
 		data, err := os.ReadFile(file)
 		if addr := strings.TrimSpace(string(data)); err == nil && addr != "" {
@@ -64,13 +56,11 @@ func waitAddr(ts *testscript.TestScript, neg bool, args []string) {
 			return
 		}
 		if prog, ok := exited(ts, args[0]); ok {
-			ts.Fatalf("%s exited before it wrote its address to %s: the server never became ready (its exit status and log are below)", prog, args[0])
+			diagnose(ts, "The server exited before it was ready, so no client could connect: it never wrote its address to %s. Its exit status and log are below.", args[0])
+			ts.Fatalf("%s exited before it wrote its address to %s: the server never became ready", prog, args[0])
 		}
 		if time.Now().After(deadline) {
-			if deadline.Equal(when.end) {
-				ts.Fatalf("no address in %s within the scenario's time limit of %v: the server never became ready, and was stopped (its log is below)", args[0], when.limit)
-			}
-			ts.Fatalf("no address in %s after %v: the server never became ready (its log is below)", args[0], patience)
+			Hang(ts, "no address in %s: the server never became ready (does it write -addrfile once it listens?)", args[0])
 		}
 		time.Sleep(10 * time.Millisecond) // poll for the file; the wait ends as soon as it exists
 	}
@@ -98,12 +88,12 @@ func cmpNorm(ts *testscript.TestScript, neg bool, args []string) {
 	if got == want {
 		return
 	}
-	ts.Logf("expected (%s):\n%s", args[1], Visible(want))
-	ts.Logf("got (%s):\n%s", args[0], Visible(got))
 	// The diff is of the visible forms too, so a line that differs only
 	// by a CR shows where.
-	ts.Logf("diff (- expected, + got):\n%s", diff.Diff(args[1], []byte(spell(want)), args[0], []byte(spell(got))))
-	ts.Fatalf("%s and %s differ", args[0], args[1])
+	detail := fmt.Sprintf("expected (%s):\n%sgot (%s):\n%sdiff (- expected, + got):\n%s",
+		args[1], Visible(want), args[0], Visible(got),
+		diff.Diff(args[1], []byte(spell(want)), args[0], []byte(spell(got))))
+	Fail(ts, detail, "%s and %s differ", args[0], args[1])
 }
 
 // Visible shows text with one line per line, each ending in ↵ where the
@@ -145,8 +135,10 @@ func spell(s string) string {
 	return b.String()
 }
 
-// cmpbin GOT WANT compares two files of any size byte for byte and names
-// the first byte that differs, rather than printing a diff of binary data.
+// cmpbin GOT WANT compares two files of any size byte for byte. On a
+// mismatch it shows the sizes and, in hex, the bytes around the first
+// difference, and keeps both files whole for the student to look at: a
+// diff of megabytes of binary data helps nobody.
 func cmpBin(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: cmpbin GOT WANT")
@@ -159,7 +151,45 @@ func cmpBin(ts *testscript.TestScript, neg bool, args []string) {
 	for i < len(got) && i < len(want) && got[i] == want[i] {
 		i++
 	}
-	ts.Fatalf("%s (%d bytes) and %s (%d bytes) differ from byte %d on", args[0], len(got), args[1], len(want), i)
+	detail := fmt.Sprintf("%s: %d bytes\n%s: %d bytes\nfirst difference at byte %d (0x%x)\n\nexpected (%s) from byte %d:\n%s\ngot (%s) from byte %d:\n%s\nwhole files: %s, %s",
+		args[1], len(want), args[0], len(got), i, i,
+		args[1], window(i), hexWindow(want, i), args[0], window(i), hexWindow(got, i),
+		keep(ts, "want-"+filepath.Base(args[1]), want), keep(ts, "got-"+filepath.Base(args[0]), got))
+	Fail(ts, detail, "%s (%d bytes) and %s (%d bytes) differ from byte %d on", args[0], len(got), args[1], len(want), i)
+}
+
+// hexWindow dumps a few lines of data around offset at: where a binary
+// comparison first went wrong.
+func hexWindow(data []byte, at int) string {
+	start := window(at)
+	if start >= len(data) {
+		return "    (the data ends before this)\n"
+	}
+	end := min(start+64, len(data))
+	return strings.TrimRight(hexDump(data[start:end], start), "\n") + "\n"
+}
+
+// window is where hexWindow starts: a line of 16 bytes before at.
+func window(at int) int {
+	return max(0, at/16*16-16)
+}
+
+// hexDump is hex.Dump with offsets counted from off.
+func hexDump(data []byte, off int) string {
+	var b strings.Builder
+	for i := 0; i < len(data); i += 16 {
+		line := data[i:min(i+16, len(data))]
+		fmt.Fprintf(&b, "    %08x  % x", off+i, line)
+		b.WriteString(strings.Repeat("   ", 16-len(line)) + "  |")
+		for _, c := range line {
+			if c < 0x20 || c > 0x7e {
+				c = '.'
+			}
+			b.WriteByte(c)
+		}
+		b.WriteString("|\n")
+	}
+	return b.String()
 }
 
 // randfile FILE SIZE writes SIZE pseudo-random bytes (a number, optionally

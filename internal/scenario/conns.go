@@ -70,7 +70,11 @@ func dial(ts *testscript.TestScript, neg bool, args []string) {
 	if _, _, err := net.SplitHostPort(args[1]); err != nil {
 		network = "unix"
 	}
-	conn, err := net.DialTimeout(network, args[1], patience)
+	deadline := Patience(ts, "a connection to "+args[1])
+	conn, err := net.DialTimeout(network, args[1], time.Until(deadline))
+	if isTimeout(err) {
+		Hang(ts, "%s: no connection to %s", args[0], args[1])
+	}
 	ts.Check(err)
 	c := scriptConns(ts)
 	c.mu.Lock()
@@ -100,8 +104,11 @@ func send(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: send NAME TEXT")
 	}
 	conn := get(ts, args[0])
-	conn.SetWriteDeadline(time.Now().Add(patience))
+	conn.SetWriteDeadline(Patience(ts, args[0]+" to take what the script sends (is the peer reading?)"))
 	_, err := io.WriteString(conn, unescape(ts, args[1]))
+	if isTimeout(err) {
+		Hang(ts, "%s: the peer does not take what the script sends", args[0])
+	}
 	ts.Check(err)
 }
 
@@ -112,11 +119,11 @@ func recv(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: recv NAME TEXT")
 	}
 	conn, want := get(ts, args[0]), unescape(ts, args[1])
-	conn.SetReadDeadline(time.Now().Add(patience))
+	conn.SetReadDeadline(Patience(ts, fmt.Sprintf("%q on %s", want, args[0])))
 	got := make([]byte, len(want))
 	n, err := io.ReadFull(conn, got)
 	if err != nil {
-		ts.Fatalf("%s: want %q, got %q and then %v", args[0], want, got[:n], describe(err))
+		failRead(ts, err, "%s: want %q, got %q and then %v", args[0], want, got[:n], describe(err))
 	}
 	if string(got) != want {
 		ts.Fatalf("%s: want %q, got %q", args[0], want, got)
@@ -130,13 +137,13 @@ func recvEOF(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: recveof NAME")
 	}
 	conn := get(ts, args[0])
-	conn.SetReadDeadline(time.Now().Add(patience))
+	conn.SetReadDeadline(Patience(ts, "the end of the stream on "+args[0]+" (is the peer closing its side?)"))
 	rest, err := io.ReadAll(conn)
 	if len(rest) > 0 {
-		ts.Fatalf("%s: want the end of the stream, got %q first", args[0], rest)
+		ts.Fatalf("%s: want the end of the stream, got %q first", args[0], clipBytes(rest))
 	}
 	if err != nil {
-		ts.Fatalf("%s: want the end of the stream, got %v", args[0], describe(err))
+		failRead(ts, err, "%s: want the end of the stream, got %v", args[0], describe(err))
 	}
 }
 
@@ -149,12 +156,12 @@ func recvUntil(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: recvuntil NAME TEXT")
 	}
 	conn, want := get(ts, args[0]), unescape(ts, args[1])
-	conn.SetReadDeadline(time.Now().Add(patience))
+	conn.SetReadDeadline(Patience(ts, fmt.Sprintf("%q on %s", want, args[0])))
 	var got []byte
 	one := make([]byte, 1) // byte by byte, so nothing after TEXT is taken
 	for !bytes.HasSuffix(got, []byte(want)) {
 		if _, err := conn.Read(one); err != nil {
-			ts.Fatalf("%s: want %q in the end, got %q and then %v", args[0], want, got, describe(err))
+			failRead(ts, err, "%s: want %q in the end, got %q and then %v", args[0], want, clipBytes(got), describe(err))
 		}
 		got = append(got, one[0])
 	}
@@ -168,9 +175,26 @@ func describe(err error) string {
 	case errors.Is(err, net.ErrClosed):
 		return "a connection the script had closed"
 	case isTimeout(err):
-		return fmt.Sprintf("nothing more within %v", patience)
+		return "nothing more before the time ran out"
 	}
 	return err.Error()
+}
+
+// failRead fails a script whose read failed: as a hang if it ran out of
+// time, as a plain failure otherwise.
+func failRead(ts *testscript.TestScript, err error, format string, args ...any) {
+	if isTimeout(err) {
+		Hang(ts, format, args...)
+	}
+	ts.Fatalf(format, args...)
+}
+
+// clipBytes keeps what a message quotes of unexpected data short.
+func clipBytes(b []byte) []byte {
+	if len(b) > 200 {
+		return append(b[:200:200], "…"...)
+	}
+	return b
 }
 
 func isTimeout(err error) bool {

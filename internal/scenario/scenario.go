@@ -5,10 +5,12 @@
 //
 //	func TestScenarios(t *testing.T) { scenario.Run(t, scenario.Config{Programs: []string{"server", "client"}}) }
 //
-// Each program is built with `go build` (with -race when the test runs under
-// the race detector) and put first on the scripts' PATH, so `exec server` in
-// a script runs the student's own server/main.go, whatever it looks like
-// inside. That is what lets the same scenarios grade a rewrite from scratch.
+// Each program is built with `go build` and put first on the scripts' PATH,
+// so `exec server` in a script runs the student's own server/main.go,
+// whatever it looks like inside. That is what lets the same scenarios grade
+// a rewrite from scratch. The programs are built with the race detector
+// when the test runs under it or SOCKETBOOK_RACE=1 asks for it, as the
+// grader does; a data race then fails the scenario that provoked it.
 //
 // Besides testscript's own commands (exec, cmp, stdin, kill, wait, ...), the
 // scripts can use the commands listed in commands.go: waitaddr, cmpnorm,
@@ -18,6 +20,10 @@
 // A script can also ask, with a "# wire: split merge" line in its opening
 // comment, to run again with a proxy between client and server that breaks
 // the stream into single bytes or merges writes (see wire.go).
+//
+// Every script runs under a time limit of its own (see timing.go), and a
+// failed one is reported as data (see record.go): the step, what it
+// expected and got, the programs' logs, the wire's timeline.
 package scenario
 
 import (
@@ -27,10 +33,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/socketbook/socketbook/internal/grade"
 )
 
 // Config says what a lesson's scenarios need.
@@ -42,110 +49,191 @@ type Config struct {
 	Dir string
 	// Cmds adds commands of the lesson's own to the shared ones.
 	Cmds map[string]func(ts *testscript.TestScript, neg bool, args []string)
-	// Limit bounds the whole run; DefaultLimit when zero. A server that never
-	// exits would otherwise hang `wait` until go test's own ten-minute
-	// panic. Past the limit, every program still running is stopped and
-	// the scenario waiting on it fails with the program's output.
-	Limit time.Duration
 }
 
-// DefaultLimit is long enough for every lesson under the race detector on a
-// slow two-core machine, and short enough that a hung scenario is reported
-// by name rather than by go test's stack dump.
-const DefaultLimit = 5 * time.Minute
+// running is how many scripts run at once. Most of a script's time is
+// spent waiting on sockets and processes, not on the CPU, so this is well
+// above the number of cores: a lesson whose every script hangs is then
+// reported in about one time limit, not one per script.
+const running = 16
 
 // Run builds the lesson's programs and runs every script in cfg.Dir, each as
-// a parallel subtest named after its file.
+// a subtest named after its file, several at a time.
 func Run(t *testing.T, cfg Config) {
 	t.Helper()
-	bin := build(t, cfg.Programs)
-	cmds := commands()
-	for name, cmd := range cfg.Cmds {
-		cmds[name] = cmd
-	}
-	var started programs
-	for name, cmd := range cmds {
-		cmds[name] = watch(&started, cmd)
+	if len(cfg.Programs) == 0 {
+		t.Fatal("scenario: Config.Programs names no program to build")
 	}
 	dir := cfg.Dir
 	if dir == "" {
 		dir = "testdata"
 	}
-	limit := cfg.Limit
-	if limit == 0 {
-		limit = DefaultLimit
+	// The programs are built in a child process, which go test's cache
+	// does not watch: read their sources here so that it does.
+	inputs, err := grade.Inputs(".", false, packages(cfg.Programs)...)
+	if err == nil {
+		err = grade.Touch(inputs)
 	}
-	start := time.Now()
-	deadline := start.Add(limit)
-	if d, ok := t.Deadline(); ok && d.Before(deadline) {
-		deadline = d
+	if err != nil {
+		t.Fatal(err)
 	}
-	// Past the deadline, whatever still runs is killed, even a program
-	// that ignores the signals testscript sends first.
-	stopper := time.AfterFunc(time.Until(deadline), started.killAll)
-	t.Cleanup(func() { stopper.Stop() })
-	when := timing{limit: limit, end: stopsAt(start, deadline)}
+	race := raceWanted()
+	bin := build(t, cfg.Programs, race)
+	cmds := commands()
+	for name, cmd := range cfg.Cmds {
+		cmds[name] = cmd
+	}
+	for name, cmd := range cmds {
+		cmds[name] = remember(cmd)
+	}
 	files, err := withVariants(t, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	testscript.RunT(shortLog{t}, testscript.Params{
-		Files:               files,
-		Deadline:            deadline,
-		Cmds:                cmds,
+	run := runner{bin: bin, cmds: cmds, race: race, scale: scale(race), dir: dir}
+	// t.Run may be called from several goroutines at once; this runs the
+	// scripts side by side without counting them against -parallel,
+	// which defaults to the number of cores.
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, running)
+	for _, file := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			t.Run(scriptName(file), func(t *testing.T) { run.script(t, file) })
+		}()
+	}
+	wg.Wait()
+}
+
+// packages turns program folders into package patterns.
+func packages(programs []string) []string {
+	var pkgs []string
+	for _, p := range programs {
+		pkgs = append(pkgs, "./"+p)
+	}
+	return pkgs
+}
+
+// scriptName is the subtest's name: the file's name without .txtar.
+func scriptName(file string) string {
+	return strings.TrimSuffix(filepath.Base(file), ".txtar")
+}
+
+// runner holds what every script of one Run shares.
+type runner struct {
+	bin   string // the built programs
+	cmds  map[string]func(ts *testscript.TestScript, neg bool, args []string)
+	race  bool    // programs built with the race detector
+	scale float64 // stretches every time limit
+	dir   string  // the scripts' folder
+}
+
+// original is the script in the scripts' folder that file runs: itself,
+// or for a wire variant (hello.split.txtar, in a temporary folder) the
+// script it is a variant of (hello.txtar).
+func (r runner) original(file string) string {
+	if filepath.Dir(file) == filepath.Clean(r.dir) {
+		return file
+	}
+	name := scriptName(file)
+	if i := strings.LastIndex(name, "."); i > 0 {
+		name = name[:i]
+	}
+	return filepath.Join(r.dir, name+".txtar")
+}
+
+// script runs one script, under its own time limit, and reports it.
+func (r runner) script(t *testing.T, file string) {
+	head, err := grade.ReadHeader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	when := newTiming(head.Limit, r.scale, t)
+	rec := &record{file: file, orig: r.original(file), name: scriptName(file), when: when}
+	raceDir := t.TempDir()
+	out := &transcript{}
+	defer func() {
+		// Runs when the script has ended, however it ended: testscript
+		// stops a failed script with t.FailNow.
+		rec.finish(t, out.String(), raceDir)
+	}()
+	testscript.RunT(scriptT{T: t, out: out}, testscript.Params{
+		Files:               []string{file},
+		Deadline:            when.deadline,
+		Cmds:                r.cmds,
 		Condition:           condition,
 		RequireExplicitExec: true,
-		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
 			// The lesson's programs come first, so `exec server` can never
 			// pick up some other program called server.
-			env.Setenv("PATH", bin+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("PATH", r.bin+string(os.PathListSeparator)+env.Getenv("PATH"))
+			if r.race {
+				// Race reports go to files of their own, so a scenario
+				// that compares a log is not confused by one, and
+				// rec.finish can say which program raced, and where.
+				env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" log_path="+filepath.Join(raceDir, "race")))
+			}
+			env.Values[recordKey{}] = rec
 			c := &conns{}
 			env.Values[connsKey{}] = c
-			env.Values[timingKey{}] = when
-			ref := &scriptRef{}
-			env.Values[scriptKey{}] = ref
 			if err := setupWire(env); err != nil {
 				return err
 			}
 			env.Defer(func() {
 				c.closeAll()
-				// testscript interrupts the programs still running after
-				// this; the ones that will not stop are killed later.
-				if ref.ts != nil {
-					killLater(started.note(ref.ts))
-				}
+				// Before testscript stops the programs still running,
+				// note them: their logs belong in the report.
+				rec.noteBackground()
 			})
 			return nil
 		},
 	})
 }
 
-// stopsAt is when testscript starts stopping a run's programs: it keeps
-// two grace periods of 5% of the time (at least 100ms each) before the
-// deadline to stop them and report.
-func stopsAt(start, deadline time.Time) time.Time {
-	grace := deadline.Sub(start) / 20
-	if grace < 100*time.Millisecond {
-		grace = 100 * time.Millisecond
-	}
-	return deadline.Add(-2 * grace)
+// scriptT is the testing.T that testscript sees for one script. It runs
+// the script in the subtest that Run made for it, rather than in one more
+// nested subtest, and keeps testscript's transcript: rec.finish decides
+// what of it to show.
+type scriptT struct {
+	*testing.T
+	out *transcript
+}
+
+func (s scriptT) Run(name string, f func(testscript.T)) { f(s) }
+func (s scriptT) Parallel()                             {}
+func (s scriptT) Verbose() bool                         { return testing.Verbose() }
+func (s scriptT) Log(args ...any)                       { s.out.add(fmt.Sprint(args...)) }
+
+// transcript is testscript's log of one script.
+type transcript struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (tr *transcript) add(s string) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	tr.b.WriteString(s)
+}
+
+func (tr *transcript) String() string {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return tr.b.String()
 }
 
 // build compiles the programs into a fresh folder and returns its path.
-func build(t *testing.T, programs []string) string {
+func build(t *testing.T, programs []string, race bool) string {
 	t.Helper()
-	if len(programs) == 0 {
-		t.Fatal("scenario: Config.Programs names no program to build")
-	}
 	bin := t.TempDir()
 	args := []string{"build", "-o", bin + string(filepath.Separator)}
-	if raceEnabled {
+	if race {
 		args = append(args, "-race")
 	}
-	for _, p := range programs {
-		args = append(args, "./"+p)
-	}
+	args = append(args, packages(programs)...)
 	// `go test` puts its own go command first on PATH, so this is the same
 	// Go that runs the test.
 	out, err := exec.Command("go", args...).CombinedOutput()

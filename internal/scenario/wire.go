@@ -104,7 +104,8 @@ func withVariants(t *testing.T, dir string) ([]string, error) {
 // wantedModes reads the modes from a "# wire:" line of the script's
 // opening comment, and checks that each is known.
 func wantedModes(file string) ([]string, error) {
-	modes, err := grade.WireModes(file)
+	head, err := grade.ReadHeader(file)
+	modes := head.Wire
 	for _, m := range modes {
 		if wireModes[m] == nil {
 			return nil, fmt.Errorf("%s: unknown wire mode %q (known: split, merge, drop, dup)", filepath.Base(file), m)
@@ -170,7 +171,10 @@ func startProxy(ts *testscript.TestScript, label, addr string, newProxy func(str
 	ts.Defer(func() {
 		cancel()
 		<-done
-		ts.Logf("the wire (%s), between the clients at %s and the server at %s:\n%s", label, front, addr, log.tail(maxWireLines))
+		scriptRecord(ts).addTimeline(grade.Timeline{
+			Title: fmt.Sprintf("the wire (%s), between the clients at %s and the server at %s", label, front, addr),
+			Lines: log.tail(maxWireLines),
+		})
 	})
 	return front
 }
@@ -216,7 +220,7 @@ type timelineLog struct {
 func (l *timelineLog) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.lines = append(l.lines, "    "+strings.TrimSuffix(string(p), "\n"))
+	l.lines = append(l.lines, strings.TrimSuffix(string(p), "\n"))
 	return len(p), nil
 }
 
@@ -227,7 +231,7 @@ func (l *timelineLog) tail(n int) string {
 	lines := l.lines
 	var head string
 	if len(lines) > n {
-		head = fmt.Sprintf("    … %d earlier lines\n", len(lines)-n)
+		head = fmt.Sprintf("… %d earlier lines\n", len(lines)-n)
 		lines = lines[len(lines)-n:]
 	}
 	return head + strings.Join(lines, "\n")

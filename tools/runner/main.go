@@ -90,7 +90,7 @@ type flags struct {
 func parse(args []string, out io.Writer) (flags, []string, error) {
 	var f flags
 	fs := flag.NewFlagSet("runner", flag.ContinueOnError)
-	fs.BoolVar(&f.race, "race", false, "run the lessons under the race detector (slower)")
+	fs.BoolVar(&f.race, "race", grade.RaceSupported(), "build the lessons' programs with the race detector, so a data race fails a scenario (on wherever it works; -race=false to skip)")
 	fs.BoolVar(&f.keepGoing, "k", false, "keep going after a lesson fails")
 	fs.BoolVar(&f.list, "list", false, "list every lesson and scenario with its last result, run nothing")
 	fs.BoolVar(&f.watch, "watch", false, "run again each time a file of a lesson changes (Ctrl-C to stop)")

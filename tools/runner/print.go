@@ -103,20 +103,26 @@ func (p *printer) explain(rep grade.Report) {
 			f = &grade.Failure{}
 		}
 		fmt.Fprintf(p.out, "%s %s/%s\n\n", p.paint(red+bold, "FAIL"), s.Lesson, s.Name)
-		if s.Comment != "" {
-			p.section("What it checks", whatItChecks(s.Comment))
+		if story := (grade.Header{Comment: s.Comment}).Story(); story != "" {
+			p.section("What it checks", story)
 		}
-		where := p.rel(s.File)
+		where := p.rel(f.File)
 		if f.Line > 0 {
-			where += " line " + strconv.Itoa(f.Line)
+			where += ":" + strconv.Itoa(f.Line)
 		}
 		if mode := s.WireMode(); mode != "" {
 			where += ", run through the wire proxy: " + mode
 		}
 		if f.Command != "" {
-			p.section("The command that failed ("+where+")", f.Command+"\n"+f.Reason)
+			p.section("The step that failed ("+where+")", f.Command+"\n"+f.Reason)
 		} else {
-			p.section("What failed", f.Reason)
+			p.section("What failed ("+where+")", f.Reason)
+		}
+		if f.Hang != "" {
+			p.section("A hang", "The scenario was waiting for "+f.Hang+" when its time ran out.")
+		}
+		if f.Race != "" {
+			p.section("A data race", f.Race)
 		}
 		if f.Detail != "" {
 			p.section("What it saw", f.Detail)
@@ -125,23 +131,24 @@ func (p *printer) explain(rep grade.Report) {
 			p.section("What happened to the programs", f.Diagnosis)
 		}
 		for _, prog := range f.Programs {
-			if prog.Log == "" {
-				continue
+			if prog.LastDid != "" {
+				p.section("Where "+prog.Command+" was when it was stopped", prog.LastDid)
 			}
-			head := "Log of " + prog.Command
-			if prog.Ended != "waited for" {
-				head += " (" + prog.Ended + ")"
+			if prog.Log != "" {
+				p.section("Log of "+prog.Command+" ("+prog.Ended+")", visible(grade.LastLines(prog.Log, 15)))
 			}
-			p.section(head, visible(prog.Log))
 		}
 		for _, w := range f.Wire {
-			p.section(capitalise(w.Title), visible(w.Lines))
+			p.section(capitalise(w.Title), visible(grade.LastLines(w.Lines, 20)))
+		}
+		if len(f.Saved) > 0 {
+			p.section("Kept for you to look at", strings.Join(f.Saved, "\n"))
 		}
 		if p.verbose {
 			p.section("The whole transcript", s.Log)
 		}
-		if section := grade.ReadmeSection(s.Comment); section != "" {
-			fmt.Fprintf(p.out, "%s %s/README.md, section %q\n", p.paint(bold, "Read:"), dir, section)
+		if s.Readme != "" {
+			fmt.Fprintf(p.out, "%s %s/README.md, section %q\n", p.paint(bold, "Read:"), dir, s.Readme)
 		}
 		fmt.Fprintf(p.out, "Rerun it: cd %s && go test -run 'TestScenarios/^%s$' -v\n\n", dir, s.Name)
 	}
@@ -167,19 +174,6 @@ func (p *printer) summary(t tally, ran, selected int, stopped string) {
 	fmt.Fprintln(p.out, line)
 }
 
-// whatItChecks is a scenario's comment without the lines meant for the
-// tools: the README pointer (it gets its own line at the end) and the wire
-// modes (the scenario's name says which one ran).
-func whatItChecks(comment string) string {
-	var keep []string
-	for _, line := range strings.Split(comment, "\n") {
-		if !strings.HasPrefix(line, "README:") && !strings.HasPrefix(line, "wire:") {
-			keep = append(keep, line)
-		}
-	}
-	return strings.TrimSpace(strings.Join(keep, "\n"))
-}
-
 func capitalise(s string) string {
 	if s == "" {
 		return s
@@ -187,15 +181,7 @@ func capitalise(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func indent(s, by string) string {
-	lines := strings.Split(s, "\n")
-	for i, line := range lines {
-		if line != "" {
-			lines[i] = by + line
-		}
-	}
-	return strings.Join(lines, "\n")
-}
+func indent(s, by string) string { return grade.Indent(s, by) }
 
 // visible spells out CR, tabs, NUL and other control bytes in a log, so
 // "stopped\r" does not look like "stopped".

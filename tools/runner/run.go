@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"sort"
 
 	"github.com/socketbook/socketbook/internal/grade"
 )
@@ -23,14 +24,12 @@ func (r *runner) run(ctx context.Context, lessons []grade.Lesson) ([]grade.Repor
 	for i, l := range lessons {
 		names, _ := grade.Scenarios(l)
 		r.p.lessonStart(l, i+1, len(lessons), len(names))
-		done := 0
-		rep, err := grade.Run(ctx, l, r.opts, func(s grade.Scenario) {
-			done++
-			r.p.scenario(s, done, len(names))
-		})
+		order := inOrder{names: names, print: func(s grade.Scenario, n int) { r.p.scenario(s, n, len(names)) }}
+		rep, err := grade.Run(ctx, l, r.opts, order.add)
 		if err != nil {
 			return reports, err
 		}
+		order.flush()
 		reports = append(reports, rep)
 		r.state.record(rep)
 		var t tally
@@ -75,4 +74,45 @@ func (t *tally) merge(o tally) {
 	t.failed += o.failed
 	t.skipped += o.skipped
 	t.broken += o.broken
+}
+
+// inOrder prints scenarios in the order of their names, whatever order
+// they finish in, each as soon as those before it have been printed: the
+// same lines in the same order on every run.
+type inOrder struct {
+	names   []string // in the order to print
+	print   func(s grade.Scenario, n int)
+	done    map[string]grade.Scenario
+	printed int
+}
+
+func (o *inOrder) add(s grade.Scenario) {
+	if o.done == nil {
+		o.done = map[string]grade.Scenario{}
+	}
+	o.done[s.Name] = s
+	for o.printed < len(o.names) {
+		next, ok := o.done[o.names[o.printed]]
+		if !ok {
+			return
+		}
+		delete(o.done, next.Name)
+		o.printed++
+		o.print(next, o.printed)
+	}
+}
+
+// flush prints, in name order, what is left: scenarios that ran but were
+// not expected, when a lesson's list changed during the run.
+func (o *inOrder) flush() {
+	var rest []string
+	for name := range o.done {
+		rest = append(rest, name)
+	}
+	sort.Strings(rest)
+	for _, name := range rest {
+		o.printed++
+		o.print(o.done[name], o.printed)
+	}
+	o.done = nil
 }

@@ -1,0 +1,118 @@
+package scenario
+
+import (
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// Every wait in a scenario has a deadline, so that a program that hangs is
+// reported in seconds, as a hang, rather than after minutes of silence.
+// None of them is a timing assertion: a correct program is done long
+// before, on any machine. Two sizes cover what the scripts wait for:
+//
+//   - a script as a whole gets scriptLimit (or the "# limit:" of its
+//     header, for one that moves a lot of data); `exec` and `wait` run
+//     under it;
+//   - one wait of a script command of ours (an address to appear, a reply
+//     on a connection) gets patience, or what is left of the script's
+//     limit if that is less.
+//
+// Both are stretched by one factor: SOCKETBOOK_TIME_SCALE (say 3 on a slow
+// machine), and half as much again for programs built with the race
+// detector, which run slower.
+const (
+	scriptLimit = 10 * time.Second
+	patience    = 5 * time.Second
+)
+
+// scale is the factor every limit is stretched by.
+func scale(race bool) float64 {
+	f := 1.0
+	if v, err := strconv.ParseFloat(os.Getenv("SOCKETBOOK_TIME_SCALE"), 64); err == nil && v >= 1 {
+		f = v
+	}
+	if race {
+		f *= 1.5
+	}
+	return f
+}
+
+func stretch(d time.Duration, by float64) time.Duration {
+	return time.Duration(float64(d) * by)
+}
+
+// timing is one script's time limit.
+type timing struct {
+	limit    time.Duration // as stretched, to name it in messages
+	patience time.Duration // for one wait, as stretched
+	deadline time.Time     // testscript's Deadline for the script
+	end      time.Time     // when testscript starts stopping the programs
+}
+
+// newTiming starts the clock of a script whose header asked for limit (zero
+// for the default). go test's own -timeout, if sooner, wins.
+func newTiming(limit time.Duration, by float64, t *testing.T) timing {
+	if limit == 0 {
+		limit = scriptLimit
+	}
+	w := timing{limit: stretch(limit, by), patience: stretch(patience, by)}
+	start := time.Now()
+	w.deadline = start.Add(w.limit)
+	if d, ok := t.Deadline(); ok && d.Before(w.deadline) {
+		w.deadline = d
+	}
+	w.end = stopsAt(start, w.deadline)
+	return w
+}
+
+// stopsAt is when testscript starts stopping a script's programs: it keeps
+// two grace periods of 5% of the time (at least 100ms each) before the
+// deadline, to stop them and to report.
+func stopsAt(start, deadline time.Time) time.Time {
+	grace := deadline.Sub(start) / 20
+	if grace < 100*time.Millisecond {
+		grace = 100 * time.Millisecond
+	}
+	return deadline.Add(-2 * grace)
+}
+
+// waitDeadline is the deadline for one wait of a script command: patience
+// from now, or the script's end if that comes first. hang reports which.
+func waitDeadline(ts *testscript.TestScript) (deadline time.Time, hang func() bool) {
+	w := scriptRecord(ts).when
+	deadline = time.Now().Add(w.patience)
+	if w.end.Before(deadline) {
+		deadline = w.end
+	}
+	return deadline, func() bool { return !time.Now().Before(deadline) }
+}
+
+// Patience returns how long one wait of a lesson's own script command may
+// last, and records that the command is waiting for what, so that a wait
+// that runs out is reported as a hang naming it. Use it for every deadline
+// a command sets:
+//
+//	conn.SetReadDeadline(scenario.Patience(ts, "a reply from the server"))
+func Patience(ts *testscript.TestScript, what string) time.Time {
+	deadline, _ := waitDeadline(ts)
+	scriptRecord(ts).waitingFor(what)
+	return deadline
+}
+
+// raceWanted reports whether to build the programs with the race
+// detector: when the test itself runs under it, or when SOCKETBOOK_RACE=1
+// asks (the grader does, wherever the detector works); SOCKETBOOK_RACE=0
+// turns it off.
+func raceWanted() bool {
+	switch os.Getenv("SOCKETBOOK_RACE") {
+	case "1":
+		return true
+	case "0":
+		return false
+	}
+	return raceEnabled
+}
