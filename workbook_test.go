@@ -62,4 +62,3 @@ func TestLessons(t *testing.T) {
 		})
 	}
 }
-
