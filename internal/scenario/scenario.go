@@ -53,9 +53,10 @@ type Config struct {
 
 // running is how many scripts run at once. Most of a script's time is
 // spent waiting on sockets and processes, not on the CPU, so this is well
-// above the number of cores: a lesson whose every script hangs is then
-// reported in about one time limit, not one per script.
-const running = 16
+// above the number of cores, and above the number of scripts in any
+// lesson: a lesson whose every script hangs is then reported in about one
+// time limit, not one per script.
+const running = 48
 
 // Run builds the lesson's programs and runs every script in cfg.Dir, each as
 // a subtest named after its file, several at a time.
@@ -174,7 +175,9 @@ func (r runner) script(t *testing.T, file string) {
 				// Race reports go to files of their own, so a scenario
 				// that compares a log is not confused by one, and
 				// rec.finish can say which program raced, and where.
-				env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" log_path="+filepath.Join(raceDir, "race")))
+				// The detector's default pause of a second at exit
+				// would cost every scenario a second per program.
+				env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0 log_path="+filepath.Join(raceDir, "race")))
 			}
 			env.Values[recordKey{}] = rec
 			c := &conns{}
