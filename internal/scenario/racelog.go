@@ -24,7 +24,7 @@ import (
 
 // raceReport returns, for the first report in dir, the two accesses in two
 // lines followed by the start of the report; "" when no program raced.
-func raceReport(dir string, procs []*exec.Cmd) string {
+func raceReport(dir string, procs []*exec.Cmd, keep func(name string, data []byte) string) string {
 	files, _ := filepath.Glob(filepath.Join(dir, "race.*"))
 	for _, file := range files {
 		data, err := os.ReadFile(file)
@@ -45,7 +45,7 @@ func raceReport(dir string, procs []*exec.Cmd) string {
 		for _, access := range accesses(report) {
 			b.WriteString("    " + access + "\n")
 		}
-		b.WriteString("The race detector's report (the whole of it is kept in " + file + "):\n")
+		b.WriteString("The race detector's report (the whole of it is kept in " + keep("race-"+who+".txt", data) + "):\n")
 		b.WriteString(indentLines(firstLines(report, 30), "    "))
 		return b.String()
 	}
@@ -53,7 +53,8 @@ func raceReport(dir string, procs []*exec.Cmd) string {
 }
 
 // accesses picks the two accesses out of a report: "Write at ... by
-// goroutine 8:" and the first function and place under it.
+// goroutine 8:" and, under it, the first function that is not the
+// runtime's own, with its place.
 func accesses(report string) []string {
 	var out []string
 	lines := strings.Split(report, "\n")
@@ -64,13 +65,18 @@ func accesses(report string) []string {
 		what, _, _ := strings.Cut(line, " at 0x")
 		_, by, _ := strings.Cut(line, " by ")
 		access := strings.TrimSpace(what) + " by " + strings.TrimSuffix(by, ":")
-		if i+2 < len(lines) {
-			fn := strings.TrimSpace(lines[i+1])
-			where := strings.TrimSpace(lines[i+2])
+		// The stack: a function, then its file:line, until a blank line.
+		for j := i + 1; j+1 < len(lines) && strings.TrimSpace(lines[j]) != ""; j += 2 {
+			fn := strings.TrimSpace(lines[j])
+			if strings.HasPrefix(fn, "runtime.") || strings.HasPrefix(fn, "internal/") || strings.HasPrefix(fn, "sync.") {
+				continue
+			}
+			where := strings.TrimSpace(lines[j+1])
 			if k := strings.LastIndex(where, " +0x"); k > 0 {
 				where = where[:k]
 			}
 			access += " in " + fn + " at " + fromHere(where)
+			break
 		}
 		out = append(out, access)
 		if len(out) == 2 {

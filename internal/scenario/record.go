@@ -100,14 +100,17 @@ func diagnose(ts *testscript.TestScript, format string, args ...any) {
 // keep holds data too big to show, to be written to a file named name if
 // the script fails, and returns that file's path.
 func keep(ts *testscript.TestScript, name string, data []byte) string {
-	rec := scriptRecord(ts)
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	if rec.saved == nil {
-		rec.saved = map[string][]byte{}
+	return scriptRecord(ts).keep(name, data)
+}
+
+func (r *record) keep(name string, data []byte) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.saved == nil {
+		r.saved = map[string][]byte{}
 	}
-	rec.saved[name] = data
-	return filepath.Join(failureDir(rec.name), name)
+	r.saved[name] = data
+	return filepath.Join(failureDir(r.name), name)
 }
 
 func (r *record) addTimeline(t grade.Timeline) {
@@ -166,7 +169,7 @@ func (r *record) finish(t *testing.T, log, raceDir string) {
 		r.killer.Stop()
 	}
 	r.mu.Unlock()
-	race := raceReport(raceDir, r.procs)
+	race := raceReport(raceDir, r.procs, r.keep)
 	switch {
 	case t.Skipped():
 		return

@@ -94,10 +94,19 @@ func (t tally) String() string {
 // processes did, the server's log, and where to read.
 func (p *printer) explain(rep grade.Report) {
 	dir := p.rel(rep.Lesson.Dir)
+	shown := 0
+	var more []grade.Scenario
 	for _, s := range rep.Scenarios {
 		if s.Status != grade.Fail {
 			continue
 		}
+		// A broken program often fails most scenarios for one reason:
+		// the first few in full, then one line each, keep it to a screen.
+		if shown == explained && !p.verbose {
+			more = append(more, s)
+			continue
+		}
+		shown++
 		f := s.Failure
 		if f == nil {
 			f = &grade.Failure{}
@@ -152,6 +161,31 @@ func (p *printer) explain(rep grade.Report) {
 		}
 		fmt.Fprintf(p.out, "Rerun it: cd %s && go test -run 'TestScenarios/^%s$' -v\n\n", dir, s.Name)
 	}
+	if len(more) > 0 {
+		fmt.Fprintf(p.out, "%s (-v shows each in full):\n", p.paint(bold, fmt.Sprintf("%d more failed", len(more))))
+		for _, s := range more {
+			fmt.Fprintf(p.out, "  %s  %s\n", s.Name, oneLine(s.Failure))
+		}
+		fmt.Fprintln(p.out)
+	}
+}
+
+// explained is how many failed scenarios of a lesson are shown in full.
+const explained = 3
+
+// oneLine sums up a failure: where, and why.
+func oneLine(f *grade.Failure) string {
+	if f == nil {
+		return "failed"
+	}
+	why := f.Reason
+	if f.Hang != "" {
+		why = "hang: waiting for " + f.Hang
+	}
+	if f.Race != "" {
+		why = "data race"
+	}
+	return fmt.Sprintf("%s:%d: %s", f.File, f.Line, why)
 }
 
 func (p *printer) section(head, body string) {
