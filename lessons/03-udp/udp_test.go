@@ -26,10 +26,11 @@ import (
 
 func udpCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"udpdial": udpDial,
-		"udpsend": udpSend,
-		"udprecv": udpRecv,
-		"repeat":  repeat,
+		"udpdial":    udpDial,
+		"udpsend":    udpSend,
+		"udprecv":    udpRecv,
+		"repeat":     repeat,
+		"fakeserver": fakeServer, // in fakeserver_test.go
 	}
 }
 
