@@ -9,9 +9,17 @@ package lesson_test
 import (
 	"testing"
 
+	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/socketbook/socketbook/internal/scenario"
 )
 
 func TestScenarios(t *testing.T) {
-	scenario.Run(t, scenario.Config{Programs: []string{"server", "client"}})
+	scenario.Run(t, scenario.Config{
+		Programs: []string{"server", "client"},
+		// A listener too busy to accept, for the client's connect
+		// time-out (see fullqueue_linux_test.go).
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"fullqueue": fullQueue,
+		},
+	})
 }

@@ -2,7 +2,10 @@ package lesson_test
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -18,7 +21,10 @@ import (
 //	udpdial s $ADDR        open a UDP socket connected to the server, call it s
 //	udpsend s 'hello'      send one datagram (Go escapes such as \n \x00 work)
 //	udprecv s 'HELLO'      receive one datagram and check it is exactly this
+//	udpsendmany s 'x' N    send N datagrams, none lost on the way in (Linux)
+//	udpnone s              check that nothing has come back
 //	repeat FILE TEXT N     write TEXT N times and a newline to FILE
+//	lines FILE TEXT N      write N lines of TEXT to FILE
 //
 // The shared dial/send/recv commands cannot do this: they speak TCP, where a
 // read may return part of a message or two at once. udprecv reads exactly
@@ -26,10 +32,14 @@ import (
 
 func udpCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"udpdial": udpDial,
-		"udpsend": udpSend,
-		"udprecv": udpRecv,
-		"repeat":  repeat,
+		"udpdial":     udpDial,
+		"udpsend":     udpSend,
+		"udprecv":     udpRecv,
+		"udpsendmany": udpSendMany,
+		"udpnone":     udpNone,
+		"repeat":      repeat,
+		"lines":       lines,
+		"fakeserver":  fakeServer, // in fakeserver_test.go
 	}
 }
 
@@ -126,6 +136,88 @@ func udpRecv(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
+// udpsendmany NAME TEXT N sends TEXT as N datagrams. Sent all at once,
+// most would be lost in the server's full receive buffer (see the README's
+// "Flooding the server"), so it sends a few at a time, and before the next
+// few it waits until the server has read everything that came: then no
+// datagram is lost on the way in, and the server has read all N when the
+// command ends. How full the queue is, the kernel shows (`ss -uan` calls
+// it Recv-Q); this works where we can read it, on Linux.
+func udpSendMany(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: udpsendmany NAME TEXT N")
+	}
+	conn, msg := socket(ts, args[0]), unescape(ts, args[1])
+	n, err := strconv.Atoi(args[2])
+	if err != nil || n < 0 {
+		ts.Fatalf("udpsendmany: %q is not a count", args[2])
+	}
+	server, err := netip.ParseAddrPort(conn.RemoteAddr().String())
+	ts.Check(err)
+	// 20 small datagrams take a few tens of KiB of the server's buffer,
+	// which holds 208 KiB by default: room to spare.
+	const few = 20
+	for sent := 0; sent < n; {
+		for i := 0; i < few && sent < n; i++ {
+			_, err := conn.Write(msg)
+			ts.Check(err)
+			sent++
+		}
+		if err := waitRead(server); err != nil {
+			ts.Fatalf("udpsendmany: %v", err)
+		}
+	}
+}
+
+// waitRead waits until the UDP socket bound to addr has nothing left in
+// its receive queue: its program has read every datagram that came.
+func waitRead(addr netip.AddrPort) error {
+	deadline := time.Now().Add(patience)
+	for {
+		queued, err := receiveQueue(addr)
+		if err != nil {
+			return err
+		}
+		if queued == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d bytes still wait in the receive queue of %s after %v: the server does not read", queued, addr, patience)
+		}
+		time.Sleep(10 * time.Millisecond) // poll; the wait ends as soon as the queue is empty
+	}
+}
+
+// udpnone NAME checks that no datagram has come to the socket. A server
+// answers before it reads the next datagram, so after udpsendmany every
+// answer there was is here already, or about to be: a short look is enough.
+func udpNone(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: udpnone NAME")
+	}
+	conn := socket(ts, args[0])
+	buf := make([]byte, 64*1024)
+	var first []byte
+	got := 0
+	for {
+		conn.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		n, err := conn.Read(buf)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			break
+		}
+		if err != nil {
+			ts.Fatalf("%s: want no datagram, got %v", args[0], err)
+		}
+		if got == 0 {
+			first = append(first, buf[:n]...)
+		}
+		got++
+	}
+	if got > 0 {
+		ts.Fatalf("%s: want no datagram, got %d (the first: %q)", args[0], got, first)
+	}
+}
+
 // repeat FILE TEXT N writes TEXT N times, then a newline, to FILE: one long
 // line, for the client to send as one big datagram.
 func repeat(ts *testscript.TestScript, neg bool, args []string) {
@@ -137,5 +229,19 @@ func repeat(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("repeat: %q is not a count", args[2])
 	}
 	data := strings.Repeat(args[1], n) + "\n"
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(data), 0o666))
+}
+
+// lines FILE TEXT N writes N lines of TEXT to FILE: for the client, which
+// sends each line of its standard input as one datagram.
+func lines(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: lines FILE TEXT N")
+	}
+	n, err := strconv.Atoi(args[2])
+	if err != nil || n < 0 {
+		ts.Fatalf("lines: %q is not a count", args[2])
+	}
+	data := strings.Repeat(args[1]+"\n", n)
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(data), 0o666))
 }

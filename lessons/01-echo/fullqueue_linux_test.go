@@ -1,0 +1,185 @@
+//go:build linux
+
+package lesson_test
+
+// A script command of this lesson's own:
+//
+//	fullqueue VAR ADDR -release D
+//
+// On loopback a connect does not wait: the server's kernel finishes the
+// handshake at once, before the server even calls Accept. It waits only
+// when the listener's accept queue (its backlog) is full, because then
+// Linux drops the SYN without a word, and the client's kernel sends it
+// again a second or more later. That is the one way to make a client's
+// connect time-out matter on one machine, so fullqueue makes such a
+// listener and puts its address in $VAR. After D it accepts again and
+// passes every new connection on to the server at ADDR, so a client that
+// is still trying then gets through, and gets its echo.
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/socketbook/socketbook/internal/wire"
+)
+
+// patience bounds every wait, as in the shared commands: the kernel queues
+// a connection long before, a broken scenario fails here instead of hanging.
+const patience = 30 * time.Second
+
+func fullQueue(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 4 || args[2] != "-release" {
+		ts.Fatalf("usage: fullqueue VAR ADDR -release D")
+	}
+	release, err := time.ParseDuration(args[3])
+	if err != nil || release <= 0 {
+		ts.Fatalf("fullqueue: want a time such as 2s after -release, got %q", args[3])
+	}
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	ts.Check(err)
+	front := ln.Addr().String()
+
+	// A backlog of 1, and Linux queues one finished handshake more than
+	// the backlog: two connections of our own fill the queue. We wait for
+	// the kernel to show each one queued (the handshake ends in the
+	// server's kernel a moment after Dial returns), so the queue is surely
+	// full when the script goes on.
+	fillers, err := fill(ln.(*net.TCPListener), 1)
+	if err != nil {
+		ln.Close()
+		ts.Fatalf("fullqueue: %v", err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	timer := time.AfterFunc(release, func() {
+		// The queue is first in, first out, so our own connections come
+		// off it first; whoever comes next is a real client.
+		for range fillers {
+			if c, err := ln.Accept(); err == nil {
+				c.Close()
+			}
+		}
+		hangUp(fillers)
+		p := &wire.Proxy{To: args[1]}
+		done <- p.Serve(ctx, ln)
+	})
+	ts.Defer(func() {
+		if timer.Stop() { // the script ended before the release
+			ln.Close()
+			hangUp(fillers)
+			cancel()
+			return
+		}
+		cancel() // Serve closes the listener and its connections
+		if err := <-done; err != nil {
+			ts.Logf("fullqueue %s: %v", front, err)
+		}
+	})
+	ts.Setenv(args[0], front)
+}
+
+// fill connects to ln until its accept queue is full: backlog+1
+// connections, each seen queued by the kernel before the next.
+func fill(ln *net.TCPListener, backlog int) ([]net.Conn, error) {
+	if err := setBacklog(ln, backlog); err != nil {
+		return nil, err
+	}
+	addr := netip.MustParseAddrPort(ln.Addr().String())
+	var conns []net.Conn
+	for n := 1; n <= backlog+1; n++ {
+		c, err := net.DialTimeout("tcp4", addr.String(), patience)
+		if err != nil {
+			hangUp(conns)
+			return nil, err
+		}
+		conns = append(conns, c)
+		if err := waitQueued(addr, n); err != nil {
+			hangUp(conns)
+			return nil, err
+		}
+	}
+	return conns, nil
+}
+
+func hangUp(conns []net.Conn) {
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+// setBacklog calls listen() again with a small backlog. Go asks for the
+// most the system allows (net.core.somaxconn, thousands); Linux lets a
+// program call listen() again on a listening socket to change it.
+func setBacklog(ln *net.TCPListener, backlog int) error {
+	c, err := ln.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var lerr error
+	if err := c.Control(func(fd uintptr) { lerr = syscall.Listen(int(fd), backlog) }); err != nil {
+		return err
+	}
+	if lerr != nil {
+		return fmt.Errorf("listen(backlog %d): %w", backlog, lerr)
+	}
+	return nil
+}
+
+// waitQueued waits until n finished handshakes wait in the accept queue of
+// the listener on addr. The kernel shows it to anyone: in /proc/net/tcp a
+// listening socket's rx_queue is that number (`ss -ltn` calls it Recv-Q).
+func waitQueued(addr netip.AddrPort, n int) error {
+	deadline := time.Now().Add(patience)
+	for {
+		table, err := os.ReadFile("/proc/net/tcp")
+		if err != nil {
+			return err
+		}
+		got, ok := listenQueue(string(table), addr)
+		if ok && got == n {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d connections wait in the accept queue of %s after %v, not %d", got, addr, patience, n)
+		}
+		time.Sleep(10 * time.Millisecond) // poll; the wait ends as soon as the count is right
+	}
+}
+
+// listenQueue finds the listening socket on addr in the text of
+// /proc/net/tcp and returns how many connections wait in its accept queue.
+// A line looks like this (the addresses are hex, the IPv4 address in the
+// machine's byte order, 0A is LISTEN, and rx_queue follows the colon in
+// the fifth field):
+//
+//	sl  local_address rem_address   st tx_queue:rx_queue ...
+//	 0: 0100007F:A7C9 00000000:0000 0A 00000000:00000002 ...
+func listenQueue(table string, addr netip.AddrPort) (int, bool) {
+	ip := addr.Addr().As4()
+	local := fmt.Sprintf("%02X%02X%02X%02X:%04X", ip[3], ip[2], ip[1], ip[0], addr.Port())
+	for _, line := range strings.Split(table, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 5 || f[1] != local || f[3] != "0A" {
+			continue
+		}
+		_, rx, ok := strings.Cut(f[4], ":")
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseUint(rx, 16, 31)
+		if err != nil {
+			continue
+		}
+		return int(n), true
+	}
+	return 0, false
+}
