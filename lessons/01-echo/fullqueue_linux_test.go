@@ -28,12 +28,9 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/socketbook/socketbook/internal/scenario"
 	"github.com/socketbook/socketbook/internal/wire"
 )
-
-// patience bounds every wait, as in the shared commands: the kernel queues
-// a connection long before, a broken scenario fails here instead of hanging.
-const patience = 30 * time.Second
 
 func fullQueue(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 4 || args[2] != "-release" {
@@ -52,7 +49,7 @@ func fullQueue(ts *testscript.TestScript, neg bool, args []string) {
 	// the kernel to show each one queued (the handshake ends in the
 	// server's kernel a moment after Dial returns), so the queue is surely
 	// full when the script goes on.
-	fillers, err := fill(ln.(*net.TCPListener), 1)
+	fillers, err := fill(ln.(*net.TCPListener), 1, scenario.Patience(ts, "the accept queue to fill"))
 	if err != nil {
 		ln.Close()
 		ts.Fatalf("fullqueue: %v", err)
@@ -89,20 +86,20 @@ func fullQueue(ts *testscript.TestScript, neg bool, args []string) {
 
 // fill connects to ln until its accept queue is full: backlog+1
 // connections, each seen queued by the kernel before the next.
-func fill(ln *net.TCPListener, backlog int) ([]net.Conn, error) {
+func fill(ln *net.TCPListener, backlog int, deadline time.Time) ([]net.Conn, error) {
 	if err := setBacklog(ln, backlog); err != nil {
 		return nil, err
 	}
 	addr := netip.MustParseAddrPort(ln.Addr().String())
 	var conns []net.Conn
 	for n := 1; n <= backlog+1; n++ {
-		c, err := net.DialTimeout("tcp4", addr.String(), patience)
+		c, err := net.DialTimeout("tcp4", addr.String(), time.Until(deadline))
 		if err != nil {
 			hangUp(conns)
 			return nil, err
 		}
 		conns = append(conns, c)
-		if err := waitQueued(addr, n); err != nil {
+		if err := waitQueued(addr, n, deadline); err != nil {
 			hangUp(conns)
 			return nil, err
 		}
@@ -137,8 +134,7 @@ func setBacklog(ln *net.TCPListener, backlog int) error {
 // waitQueued waits until n finished handshakes wait in the accept queue of
 // the listener on addr. The kernel shows it to anyone: in /proc/net/tcp a
 // listening socket's rx_queue is that number (`ss -ltn` calls it Recv-Q).
-func waitQueued(addr netip.AddrPort, n int) error {
-	deadline := time.Now().Add(patience)
+func waitQueued(addr netip.AddrPort, n int, deadline time.Time) error {
 	for {
 		table, err := os.ReadFile("/proc/net/tcp")
 		if err != nil {
@@ -149,7 +145,7 @@ func waitQueued(addr netip.AddrPort, n int) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%d connections wait in the accept queue of %s after %v, not %d", got, addr, patience, n)
+			return fmt.Errorf("%d connections wait in the accept queue of %s, not %d, and the time is up", got, addr, n)
 		}
 		time.Sleep(10 * time.Millisecond) // poll; the wait ends as soon as the count is right
 	}

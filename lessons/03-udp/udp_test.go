@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/socketbook/socketbook/internal/scenario"
 )
 
 // The commands in this file let a script hold a UDP socket of its own, the
@@ -42,10 +43,6 @@ func udpCommands() map[string]func(ts *testscript.TestScript, neg bool, args []s
 		"fakeserver":  fakeServer, // in fakeserver_test.go
 	}
 }
-
-// patience bounds every wait, as in the shared commands. It is not a timing
-// assertion: a correct server answers long before.
-const patience = 30 * time.Second
 
 // sockets holds each script's UDP sockets by name. Scripts run in
 // parallel, so the map is keyed by script and guarded by a lock.
@@ -125,9 +122,12 @@ func udpRecv(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: udprecv NAME TEXT")
 	}
 	conn, want := socket(ts, args[0]), unescape(ts, args[1])
-	conn.SetReadDeadline(time.Now().Add(patience))
+	conn.SetReadDeadline(scenario.Patience(ts, fmt.Sprintf("the datagram %q on %s", want, args[0])))
 	buf := make([]byte, 64*1024)
 	n, err := conn.Read(buf)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		scenario.Hang(ts, "%s: want the datagram %q, got nothing", args[0], want)
+	}
 	if err != nil {
 		ts.Fatalf("%s: want the datagram %q, got %v", args[0], want, err)
 	}
@@ -163,7 +163,7 @@ func udpSendMany(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Check(err)
 			sent++
 		}
-		if err := waitRead(server); err != nil {
+		if err := waitRead(server, scenario.Patience(ts, "the server to read what the script sent")); err != nil {
 			ts.Fatalf("udpsendmany: %v", err)
 		}
 	}
@@ -171,8 +171,7 @@ func udpSendMany(ts *testscript.TestScript, neg bool, args []string) {
 
 // waitRead waits until the UDP socket bound to addr has nothing left in
 // its receive queue: its program has read every datagram that came.
-func waitRead(addr netip.AddrPort) error {
-	deadline := time.Now().Add(patience)
+func waitRead(addr netip.AddrPort, deadline time.Time) error {
 	for {
 		queued, err := receiveQueue(addr)
 		if err != nil {
@@ -182,7 +181,7 @@ func waitRead(addr netip.AddrPort) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%d bytes still wait in the receive queue of %s after %v: the server does not read", queued, addr, patience)
+			return fmt.Errorf("%d bytes still wait in the receive queue of %s, and the time is up: the server does not read", queued, addr)
 		}
 		time.Sleep(10 * time.Millisecond) // poll; the wait ends as soon as the queue is empty
 	}
