@@ -173,14 +173,17 @@ func udpSendMany(ts *testscript.TestScript, neg bool, args []string) {
 // its receive queue: its program has read every datagram that came.
 func waitRead(addr netip.AddrPort, deadline time.Time) error {
 	for {
-		queued, err := receiveQueue(addr)
+		queued, found, err := receiveQueue(addr)
 		if err != nil {
 			return err
 		}
-		if queued == 0 {
+		if found && queued == 0 {
 			return nil
 		}
 		if time.Now().After(deadline) {
+			if !found {
+				return fmt.Errorf("no UDP socket bound to %s, and the time is up", addr)
+			}
 			return fmt.Errorf("%d bytes still wait in the receive queue of %s, and the time is up: the server does not read", queued, addr)
 		}
 		time.Sleep(10 * time.Millisecond) // poll; the wait ends as soon as the queue is empty

@@ -17,15 +17,17 @@ import (
 //
 //	sl  local_address rem_address   st tx_queue:rx_queue ...
 //	 7: 0100007F:270F 00000000:0000 07 00000000:00000340 ...
-func receiveQueue(addr netip.AddrPort) (int, error) {
+//
+// The kernel writes the table a page at a time, so a socket whose line
+// moves while other sockets come and go can be missing from one reading:
+// found is false then, and the caller reads again.
+func receiveQueue(addr netip.AddrPort) (queued int, found bool, err error) {
 	table, err := os.ReadFile("/proc/net/udp")
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	if n, ok := udpQueue(string(table), addr); ok {
-		return n, nil
-	}
-	return 0, fmt.Errorf("no UDP socket bound to %s", addr)
+	queued, found = udpQueue(string(table), addr)
+	return queued, found, nil
 }
 
 func udpQueue(table string, addr netip.AddrPort) (int, bool) {
