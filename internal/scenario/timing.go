@@ -25,7 +25,7 @@ import (
 // machine), and half as much again for programs built with the race
 // detector, which run slower.
 const (
-	scriptLimit = 10 * time.Second
+	scriptLimit = 15 * time.Second
 	patience    = 5 * time.Second
 )
 
