@@ -10,7 +10,7 @@ package lesson_test
 //	trickle ADDR OUT EVERY PIECE...    send raw bytes one at a time, EVERY apart
 //	cmphttp GOT WANT                   compare, CR shown as \r, times as DATE
 //	httpget URL HEAD BODY              fetch with Go's net/http client
-//	fakeserver VAR REPLY               a server that answers anything with REPLY
+//	fakeserver [-after D] [-hold D] VAR REPLY   a server that answers anything with REPLY
 //	repeat FILE TEXT N                 write TEXT N times to FILE
 //
 // Some of them are slow on purpose, as a slow peer is: a pause, a byte at a
@@ -267,17 +267,40 @@ func httpGet(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[2]), body, 0o666))
 }
 
-// fakeserver VAR REPLY listens on a free loopback port, puts its address
-// in $VAR, and answers every connection with REPLY (Go escapes work), then
-// closes it. It plays a broken web server for the client to meet.
+// fakeserver [-after D] [-hold D] VAR REPLY listens on a free loopback
+// port, puts its address in $VAR, and answers every connection with REPLY
+// (Go escapes work), then closes it. It plays a broken web server for the
+// client to meet. With -after it waits D before it answers (a slow
+// server); with -hold it keeps the connection open and silent for D after
+// REPLY (a server that stalls, in the head or in the body), and only then
+// closes it.
 func fakeServer(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: fakeserver VAR REPLY")
+	const usage = "usage: fakeserver [-after D] [-hold D] VAR REPLY"
+	flags := flag.NewFlagSet("fakeserver", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	after := flags.Duration("after", 0, "")
+	hold := flags.Duration("hold", 0, "")
+	if neg || flags.Parse(args) != nil || flags.NArg() != 2 {
+		ts.Fatalf(usage)
 	}
+	args = flags.Args()
 	reply := pieceBytes(ts, args[1])
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	ts.Check(err)
-	ts.Defer(func() { ln.Close() })
+	// The script's end stops the listener, and any wait still going on.
+	ended := make(chan struct{})
+	ts.Defer(func() {
+		close(ended)
+		ln.Close()
+	})
+	wait := func(d time.Duration) bool {
+		select {
+		case <-time.After(d): // a slow server on purpose
+			return true
+		case <-ended:
+			return false
+		}
+	}
 	go func() {
 		for {
 			conn, err := ln.Accept()
@@ -296,7 +319,11 @@ func fakeServer(ts *testscript.TestScript, neg bool, args []string) {
 						break
 					}
 				}
+				if !wait(*after) {
+					return
+				}
 				io.WriteString(conn, reply)
+				wait(*hold)
 			}()
 		}
 	}()
