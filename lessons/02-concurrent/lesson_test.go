@@ -17,7 +17,8 @@ func TestScenarios(t *testing.T) {
 	scenario.Run(t, scenario.Config{
 		Programs: []string{"server", "client", "naive"},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"crowd": crowd, // crowd_test.go
+			"crowd":     crowd,     // crowd_test.go
+			"comeandgo": comeAndGo, // comeandgo_test.go
 		},
 	})
 }

@@ -6,16 +6,23 @@ package lesson_test
 // keep the raw answer in a file, and compare it with the times masked:
 //
 //	lessondir VAR                      put this lesson's folder in $VAR
-//	roundtrip ADDR OUT PIECE...        send raw bytes, keep the raw answer
+//	roundtrip [-pause D] ADDR OUT PIECE...   send raw bytes, keep the raw answer
+//	trickle ADDR OUT EVERY PIECE...    send raw bytes one at a time, EVERY apart
 //	cmphttp GOT WANT                   compare, CR shown as \r, times as DATE
 //	httpget URL HEAD BODY              fetch with Go's net/http client
-//	fakeserver VAR REPLY               a server that answers anything with REPLY
+//	fakeserver [-after D] [-hold D] VAR REPLY   a server that answers anything with REPLY
 //	repeat FILE TEXT N                 write TEXT N times to FILE
+//
+// Some of them are slow on purpose, as a slow peer is: a pause, a byte at a
+// time, an answer that comes late. A scenario that uses them checks which
+// of two things happened first, with a wide margin, never how long
+// something took.
 
 import (
 	"bufio"
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -44,6 +51,7 @@ func commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"httpget":    httpGet,
 		"fakeserver": fakeServer,
 		"repeat":     repeat,
+		"trickle":    trickle,
 	}
 }
 
@@ -58,16 +66,23 @@ func lessonDir(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv(args[0], dir)
 }
 
-// roundtrip ADDR OUT PIECE... connects to ADDR, sends the pieces, reads
-// until the server closes the connection and writes every byte it got to
-// OUT. A piece is text with Go escapes ('GET / HTTP/1.0\r\n\r\n'), @FILE
-// for a file's bytes, or -- which means "wait for one whole response
-// before sending the rest", to send a second request on the same
-// connection the way a browser does.
+// roundtrip [-pause D] ADDR OUT PIECE... connects to ADDR, sends the
+// pieces, reads until the server closes the connection and writes every
+// byte it got to OUT. A piece is text with Go escapes ('GET /
+// HTTP/1.0\r\n\r\n'), @FILE for a file's bytes, or -- which means "wait
+// for one whole response before sending the rest", to send a second
+// request on the same connection the way a browser does. With -pause, the
+// client also waits D after each such response, as a person reading the
+// page would, before it sends the next request.
 func roundTrip(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 3 {
-		ts.Fatalf("usage: roundtrip ADDR OUT PIECE...")
+	const usage = "usage: roundtrip [-pause D] ADDR OUT PIECE..."
+	flags := flag.NewFlagSet("roundtrip", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	pause := flags.Duration("pause", 0, "")
+	if neg || flags.Parse(args) != nil || flags.NArg() < 3 {
+		ts.Fatalf(usage)
 	}
+	args = flags.Args()
 	conn, err := net.DialTimeout("tcp", args[0], patience)
 	ts.Check(err)
 	defer conn.Close()
@@ -94,6 +109,7 @@ func roundTrip(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		_, err = io.Copy(io.Discard, resp.Body)
 		ts.Check(err)
+		time.Sleep(*pause) // a slow peer on purpose: the time it thinks
 	}
 	if _, err := conn.Write(out.Bytes()); err != nil && !errors.Is(err, net.ErrClosed) {
 		ts.Logf("send: %v (the server may have refused the request before reading it all)", err)
@@ -115,6 +131,61 @@ func pieceBytes(ts *testscript.TestScript, piece string) string {
 		ts.Fatalf("cannot read %q: use Go escapes such as \\r\\n", piece)
 	}
 	return s
+}
+
+// trickle ADDR OUT EVERY PIECE... sends the pieces (as roundtrip's, but
+// no --) one byte at a time, EVERY apart, as a client on a very slow link
+// would, or a slowloris on purpose. Meanwhile it reads what the server
+// sends; once the server has closed the connection it sends no more. It
+// writes every byte it got to OUT.
+func trickle(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 4 {
+		ts.Fatalf("usage: trickle ADDR OUT EVERY PIECE...")
+	}
+	every, err := time.ParseDuration(args[2])
+	if err != nil || every <= 0 {
+		ts.Fatalf("trickle: EVERY must be a duration such as 50ms, not %q", args[2])
+	}
+	var request strings.Builder
+	for _, piece := range args[3:] {
+		request.WriteString(pieceBytes(ts, piece))
+	}
+	conn, err := net.DialTimeout("tcp", args[0], patience)
+	ts.Check(err)
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(patience))
+
+	// The answer may come before the request is all sent (a 408), so it is
+	// read all along, by a goroutine of its own.
+	var got bytes.Buffer
+	closed := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(&got, conn)
+		closed <- err
+	}()
+	var readErr error
+	answered := false
+send:
+	for i, b := range []byte(request.String()) {
+		if i > 0 {
+			select {
+			case readErr = <-closed:
+				answered = true
+				break send
+			case <-time.After(every): // a slow peer on purpose
+			}
+		}
+		if _, err := conn.Write([]byte{b}); err != nil {
+			break // the server has gone; what it said is read below
+		}
+	}
+	if !answered {
+		readErr = <-closed
+	}
+	if readErr != nil {
+		ts.Fatalf("reading the response: %v (got %q)", readErr, got.String())
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), got.Bytes(), 0o666))
 }
 
 // The value of a Date or Last-Modified header: an HTTP date such as
@@ -196,17 +267,40 @@ func httpGet(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(ts.MkAbs(args[2]), body, 0o666))
 }
 
-// fakeserver VAR REPLY listens on a free loopback port, puts its address
-// in $VAR, and answers every connection with REPLY (Go escapes work), then
-// closes it. It plays a broken web server for the client to meet.
+// fakeserver [-after D] [-hold D] VAR REPLY listens on a free loopback
+// port, puts its address in $VAR, and answers every connection with REPLY
+// (Go escapes work), then closes it. It plays a broken web server for the
+// client to meet. With -after it waits D before it answers (a slow
+// server); with -hold it keeps the connection open and silent for D after
+// REPLY (a server that stalls, in the head or in the body), and only then
+// closes it.
 func fakeServer(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: fakeserver VAR REPLY")
+	const usage = "usage: fakeserver [-after D] [-hold D] VAR REPLY"
+	flags := flag.NewFlagSet("fakeserver", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	after := flags.Duration("after", 0, "")
+	hold := flags.Duration("hold", 0, "")
+	if neg || flags.Parse(args) != nil || flags.NArg() != 2 {
+		ts.Fatalf(usage)
 	}
+	args = flags.Args()
 	reply := pieceBytes(ts, args[1])
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	ts.Check(err)
-	ts.Defer(func() { ln.Close() })
+	// The script's end stops the listener, and any wait still going on.
+	ended := make(chan struct{})
+	ts.Defer(func() {
+		close(ended)
+		ln.Close()
+	})
+	wait := func(d time.Duration) bool {
+		select {
+		case <-time.After(d): // a slow server on purpose
+			return true
+		case <-ended:
+			return false
+		}
+	}
 	go func() {
 		for {
 			conn, err := ln.Accept()
@@ -225,7 +319,11 @@ func fakeServer(ts *testscript.TestScript, neg bool, args []string) {
 						break
 					}
 				}
+				if !wait(*after) {
+					return
+				}
 				io.WriteString(conn, reply)
+				wait(*hold)
 			}()
 		}
 	}()
