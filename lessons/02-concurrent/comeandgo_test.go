@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/socketbook/socketbook/internal/scenario"
 )
 
 // comeandgo N ADDR makes clients join and leave the server at the same
@@ -31,6 +32,7 @@ import (
 //
 // It prints one line: how many clients came and went.
 func comeAndGo(ts *testscript.TestScript, neg bool, args []string) {
+	deadline := scenario.Patience(ts, "the clients to be welcomed and said goodbye to")
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: comeandgo N ADDR")
 	}
@@ -52,7 +54,7 @@ func comeAndGo(ts *testscript.TestScript, neg bool, args []string) {
 	// Step 1: N join at once.
 	counts := make([]int, n)
 	check(ts, "step 1, joining", together(n, func(i int) (err error) {
-		first[i], counts[i], err = join(addr, fmt.Sprintf("first-%d", i+1))
+		first[i], counts[i], err = join(addr, fmt.Sprintf("first-%d", i+1), deadline)
 		return err
 	}))
 	most := 0
@@ -73,7 +75,7 @@ func comeAndGo(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		j := i - n
 		var c int
-		second[j], c, err = join(addr, fmt.Sprintf("second-%d", j+1))
+		second[j], c, err = join(addr, fmt.Sprintf("second-%d", j+1), deadline)
 		if err == nil && (c < 1 || c > 2*n) {
 			err = fmt.Errorf("second-%d: welcomed as one of %d clients online, but only %d had connected", j+1, c, 2*n)
 		}
@@ -126,12 +128,12 @@ type visitor struct {
 }
 
 // join connects and reads the welcome, and returns the count it gave.
-func join(addr, name string) (*visitor, int, error) {
-	conn, err := net.DialTimeout("tcp", addr, patience)
+func join(addr, name string, deadline time.Time) (*visitor, int, error) {
+	conn, err := net.DialTimeout("tcp", addr, time.Until(deadline))
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: %w", name, err)
 	}
-	conn.SetDeadline(time.Now().Add(patience))
+	conn.SetDeadline(deadline)
 	v := &visitor{name, conn, bufio.NewReader(conn)}
 	welcome, err := v.in.ReadString('\n')
 	if err != nil {

@@ -2,19 +2,17 @@ package lesson_test
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/socketbook/socketbook/internal/scenario"
 )
-
-// patience bounds every wait of the crowd command, as the harness's own
-// commands are bounded. It is not a timing assertion: a concurrent server
-// answers at once, and a sequential one never does.
-const patience = 30 * time.Second
 
 // crowd N ADDR connects N clients to the server, one after another, and
 // keeps every one of them open: each is welcomed and gets its "Hello" while
@@ -51,8 +49,13 @@ func crowd(ts *testscript.TestScript, neg bool, args []string) {
 	// what it waited for.
 	readLine := func(i int, what string) string {
 		c := clients[i]
-		c.conn.SetReadDeadline(time.Now().Add(patience))
+		// Not a timing assertion: a concurrent server answers at once,
+		// and a sequential one never does.
+		c.conn.SetReadDeadline(scenario.Patience(ts, fmt.Sprintf("the %s of client %d", what, i+1)))
 		line, err := c.in.ReadString('\n')
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			scenario.Hang(ts, "crowd: client %d of %d: no %s while %d other clients were connected: is the server serving one client at a time?", i+1, n, what, i)
+		}
 		if err != nil {
 			ts.Fatalf("crowd: client %d of %d: no %s (%v) while %d other clients were connected: is the server serving one client at a time?", i+1, n, what, err, i)
 		}
@@ -60,14 +63,14 @@ func crowd(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	sendLine := func(i int, line string) {
 		c := clients[i]
-		c.conn.SetWriteDeadline(time.Now().Add(patience))
+		c.conn.SetWriteDeadline(scenario.Patience(ts, fmt.Sprintf("client %d to send", i+1)))
 		_, err := io.WriteString(c.conn, line)
 		ts.Check(err)
 	}
 
 	firstCount := 0
 	for i := range n {
-		conn, err := net.DialTimeout("tcp", args[1], patience)
+		conn, err := net.DialTimeout("tcp", args[1], time.Until(scenario.Patience(ts, "a connection")))
 		ts.Check(err)
 		clients = append(clients, client{conn, bufio.NewReader(conn)})
 

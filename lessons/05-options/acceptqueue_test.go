@@ -22,11 +22,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/socketbook/socketbook/internal/scenario"
 )
-
-// patience bounds the wait, as in the shared commands: the kernel queues a
-// connection long before, a broken scenario fails here instead of hanging.
-const patience = 30 * time.Second
 
 func acceptQueue(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
@@ -40,7 +37,8 @@ func acceptQueue(ts *testscript.TestScript, neg bool, args []string) {
 	if err != nil || want < 0 {
 		ts.Fatalf("acceptqueue: want a number of connections, got %q", args[1])
 	}
-	deadline := time.Now().Add(patience)
+	// Not a timing assertion: the kernel queues a connection long before.
+	deadline := scenario.Patience(ts, "connections in the accept queue")
 	got := -1
 	for {
 		table, err := os.ReadFile("/proc/net/tcp")
@@ -55,9 +53,9 @@ func acceptQueue(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		if time.Now().After(deadline) {
 			if got < 0 {
-				ts.Fatalf("no listener on %s after %v", addr, patience)
+				scenario.Hang(ts, "no listener on %s", addr)
 			}
-			ts.Fatalf("%d connections wait in the accept queue of %s after %v, not %d", got, addr, patience, want)
+			scenario.Hang(ts, "%d connections wait in the accept queue of %s, not %d", got, addr, want)
 		}
 		time.Sleep(10 * time.Millisecond) // poll; the wait ends as soon as the count is right
 	}
