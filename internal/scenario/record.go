@@ -110,7 +110,7 @@ func (r *record) keep(name string, data []byte) string {
 		r.saved = map[string][]byte{}
 	}
 	r.saved[name] = data
-	return filepath.Join(failureDir(r.name), name)
+	return filepath.Join(failureDir(r.orig, r.name), name)
 }
 
 func (r *record) addTimeline(t grade.Timeline) {
@@ -155,9 +155,15 @@ func (r *record) noteProcs(cmds []*exec.Cmd) {
 // failureDir is where a failed scenario's bulk data is kept, the same
 // folder on every run, so that the path printed stays valid until the
 // next failure of the same scenario.
-func failureDir(scenario string) string {
+// An exercise's check (exercises/2-upper-case/hello.txtar) keeps its
+// data apart from the lesson's scenario of the same name.
+func failureDir(script, scenario string) string {
 	lesson, _ := os.Getwd()
-	return filepath.Join(os.TempDir(), "socketbook", filepath.Base(lesson), scenario)
+	dir := filepath.Join(os.TempDir(), "socketbook", filepath.Base(lesson))
+	if ex := filepath.Base(filepath.Dir(script)); filepath.Base(filepath.Dir(filepath.Dir(script))) == "exercises" {
+		dir = filepath.Join(dir, "exercises", ex)
+	}
+	return filepath.Join(dir, scenario)
 }
 
 // finish reports the script once it has ended: nothing for a pass (its
@@ -221,7 +227,7 @@ func (r *record) failure(log, race string, passedOtherwise bool) *grade.Failure 
 		// The background programs: the failing step is named already.
 		f.Diagnosis = endedEarly(f.Programs[fg:])
 	}
-	dir := failureDir(r.name)
+	dir := failureDir(r.orig, r.name)
 	os.RemoveAll(dir)
 	if err := os.MkdirAll(dir, 0o777); err == nil {
 		saved := map[string][]byte{"transcript.txt": []byte(log)}
@@ -306,7 +312,7 @@ func (r *record) program(command, ended, stdout, stderr string) grade.Program {
 			r.saved = map[string][]byte{}
 		}
 		r.saved[name] = []byte(stdout)
-		p.Log = strings.TrimSpace(p.Log + fmt.Sprintf("\n(and %d bytes on stdout, kept in %s)", len(stdout), filepath.Join(failureDir(r.name), name)))
+		p.Log = strings.TrimSpace(p.Log + fmt.Sprintf("\n(and %d bytes on stdout, kept in %s)", len(stdout), filepath.Join(failureDir(r.orig, r.name), name)))
 		return p
 	}
 	p.Log = strings.TrimSpace(p.Log + "\n" + grade.LastLines(stdout, 20))

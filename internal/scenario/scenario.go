@@ -62,12 +62,55 @@ const running = 48
 // a subtest named after its file, several at a time.
 func Run(t *testing.T, cfg Config) {
 	t.Helper()
-	if len(cfg.Programs) == 0 {
-		t.Fatal("scenario: Config.Programs names no program to build")
-	}
 	dir := cfg.Dir
 	if dir == "" {
 		dir = "testdata"
+	}
+	prepare(t, cfg).all(t, dir)
+}
+
+// ExercisesEnv says which exercises Exercises checks: "all", or the name
+// of one exercise's folder, such as "2-upper-case". The runner sets it.
+const ExercisesEnv = "SOCKETBOOK_EXERCISES"
+
+// Exercises runs the checks of the lesson's exercises: each folder under
+// exercises/ (2-upper-case) is a subtest, with its scripts inside it, run
+// like the lesson's own. The workbook comes with its exercises not done,
+// so their checks fail until a student does them: they run only when
+// SOCKETBOOK_EXERCISES asks, never in a plain `go test ./...`.
+//
+//	SOCKETBOOK_EXERCISES=2-upper-case go test -run TestExercises .
+func Exercises(t *testing.T, cfg Config) {
+	t.Helper()
+	want := os.Getenv(ExercisesEnv)
+	if want == "" {
+		t.Skip("the exercises are checked one at a time: go run ./tools/runner -exercise NN/K (or " + ExercisesEnv + "=all go test -run TestExercises .)")
+	}
+	dirs, err := filepath.Glob(filepath.Join("exercises", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r *runner
+	for _, dir := range dirs {
+		scripts, _ := filepath.Glob(filepath.Join(dir, "*.txtar"))
+		if len(scripts) == 0 || (want != "all" && want != filepath.Base(dir)) {
+			continue
+		}
+		if r == nil {
+			r = prepare(t, cfg)
+		}
+		t.Run(filepath.Base(dir), func(t *testing.T) { r.all(t, dir) })
+	}
+	if r == nil && want != "all" {
+		t.Fatalf("no exercise %q with check scenarios in exercises/", want)
+	}
+}
+
+// prepare builds the lesson's programs and gathers the scripts' commands.
+func prepare(t *testing.T, cfg Config) *runner {
+	t.Helper()
+	if len(cfg.Programs) == 0 {
+		t.Fatal("scenario: Config.Programs names no program to build")
 	}
 	// The programs are built in a child process, which go test's cache
 	// does not watch: read their sources here so that it does.
@@ -87,11 +130,16 @@ func Run(t *testing.T, cfg Config) {
 	for name, cmd := range cmds {
 		cmds[name] = remember(cmd)
 	}
+	return &runner{bin: bin, cmds: cmds, race: race, scale: scale(race)}
+}
+
+// all runs every script in dir, and its wire variants, each as a subtest
+// named after its file.
+func (r *runner) all(t *testing.T, dir string) {
 	files, err := withVariants(t, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := runner{bin: bin, cmds: cmds, race: race, scale: scale(race), dir: dir}
 	// t.Run may be called from several goroutines at once; this runs the
 	// scripts side by side without counting them against -parallel,
 	// which defaults to the number of cores.
@@ -103,7 +151,7 @@ func Run(t *testing.T, cfg Config) {
 			defer wg.Done()
 			slots <- struct{}{}
 			defer func() { <-slots }()
-			t.Run(scriptName(file), func(t *testing.T) { run.script(t, file) })
+			t.Run(scriptName(file), func(t *testing.T) { r.script(t, file, original(dir, file)) })
 		}()
 	}
 	wg.Wait()
@@ -129,31 +177,30 @@ type runner struct {
 	cmds  map[string]func(ts *testscript.TestScript, neg bool, args []string)
 	race  bool    // programs built with the race detector
 	scale float64 // stretches every time limit
-	dir   string  // the scripts' folder
 }
 
-// original is the script in the scripts' folder that file runs: itself,
-// or for a wire variant (hello.split.txtar, in a temporary folder) the
-// script it is a variant of (hello.txtar).
-func (r runner) original(file string) string {
-	if filepath.Dir(file) == filepath.Clean(r.dir) {
+// original is the script in dir that file runs: itself, or for a wire
+// variant (hello.split.txtar, in a temporary folder) the script it is a
+// variant of (hello.txtar).
+func original(dir, file string) string {
+	if filepath.Dir(file) == filepath.Clean(dir) {
 		return file
 	}
 	name := scriptName(file)
 	if i := strings.LastIndex(name, "."); i > 0 {
 		name = name[:i]
 	}
-	return filepath.Join(r.dir, name+".txtar")
+	return filepath.Join(dir, name+".txtar")
 }
 
 // script runs one script, under its own time limit, and reports it.
-func (r runner) script(t *testing.T, file string) {
+func (r *runner) script(t *testing.T, file, orig string) {
 	head, err := grade.ReadHeader(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	when := newTiming(head.Limit, r.scale, t)
-	rec := &record{file: file, orig: r.original(file), name: scriptName(file), when: when}
+	rec := &record{file: file, orig: orig, name: scriptName(file), when: when}
 	raceDir := t.TempDir()
 	out := &transcript{}
 	defer func() {

@@ -13,11 +13,21 @@ import (
 	"github.com/socketbook/socketbook/internal/scenario"
 )
 
+// lesson is what the scenarios and the exercises' checks need: the
+// programs to build and the lesson's own script commands.
+var lesson = scenario.Config{
+	Programs: []string{"server", "client"},
+	Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"acceptqueue": acceptQueue,
+	},
+}
+
 func TestScenarios(t *testing.T) {
-	scenario.Run(t, scenario.Config{
-		Programs: []string{"server", "client"},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"acceptqueue": acceptQueue,
-		},
-	})
+	scenario.Run(t, lesson)
+}
+
+// TestExercises checks the exercises in exercises/, one at a time, when
+// asked: go run ./tools/runner -exercise NN/K.
+func TestExercises(t *testing.T) {
+	scenario.Exercises(t, lesson)
 }
