@@ -163,18 +163,23 @@ func Indent(s, by string) string {
 // one file per scenario, for grade.Run to read.
 const ResultsEnv = "SOCKETBOOK_RESULTS"
 
-// WriteFailure writes a scenario's failure to dir.
-func WriteFailure(dir, scenario string, f *Failure) error {
+// WriteFailure writes a scenario's failure to dir, under the name of its
+// test (such as TestScenarios/hello).
+func WriteFailure(dir, test string, f *Failure) error {
 	data, err := json.Marshal(f)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, scenario+".json"), data, 0o666)
+	return os.WriteFile(failureFile(dir, test), data, 0o666)
 }
 
-// readFailure reads what the harness wrote about a scenario, or nil.
-func readFailure(dir, scenario string) *Failure {
-	data, err := os.ReadFile(filepath.Join(dir, scenario+".json"))
+func failureFile(dir, test string) string {
+	return filepath.Join(dir, strings.ReplaceAll(test, "/", "%")+".json")
+}
+
+// readFailure reads what the harness wrote about a test, or nil.
+func readFailure(dir, test string) *Failure {
+	data, err := os.ReadFile(failureFile(dir, test))
 	if err != nil {
 		return nil
 	}

@@ -192,7 +192,12 @@ const DefaultLimit = 5 * time.Minute
 // its testdata folder, in order, each followed by its wire variants
 // (hello, hello.merge, hello.split).
 func Scenarios(l Lesson) ([]string, error) {
-	files, err := filepath.Glob(filepath.Join(l.Dir, "testdata", "*.txtar"))
+	return ScenariosIn(filepath.Join(l.Dir, "testdata"))
+}
+
+// ScenariosIn lists the scenarios of the scripts in dir, as Scenarios does.
+func ScenariosIn(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
 	if err != nil {
 		return nil, err
 	}
@@ -216,12 +221,12 @@ func Scenarios(l Lesson) ([]string, error) {
 // hello.split runs the script of its scenario, hello.txtar, through a proxy
 // (see internal/scenario/wire.go).
 func scenarioFile(dir, name string) string {
-	file := filepath.Join(dir, "testdata", name+".txtar")
+	file := filepath.Join(dir, name+".txtar")
 	if _, err := os.Stat(file); err == nil {
 		return file
 	}
 	if i := strings.LastIndex(name, "."); i > 0 {
-		return filepath.Join(dir, "testdata", name[:i]+".txtar")
+		return filepath.Join(dir, name[:i]+".txtar")
 	}
 	return file
 }
@@ -249,11 +254,23 @@ func Missing(l Lesson) string {
 // scenario as soon as it has finished. It returns ctx's error if ctx ends
 // the run; a lesson that cannot run is a Report with a Problem.
 func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Report, error) {
-	rep := Report{Lesson: l}
 	if why := Missing(l); why != "" {
-		rep.Problem = why
-		return rep, nil
+		return Report{Lesson: l, Problem: why}, nil
 	}
+	return run(ctx, l, opts, suite{test: "TestScenarios", dir: filepath.Join(l.Dir, "testdata")}, each)
+}
+
+// suite is the go test that run runs: a test whose subtests are scenarios.
+type suite struct {
+	test string   // such as TestScenarios, or TestExercises/2-upper-case
+	dir  string   // the folder of its scripts
+	env  []string // added to go test's environment
+}
+
+// run runs one suite of a lesson with go test -json and reports each
+// scenario, as soon as it has finished, to each.
+func run(ctx context.Context, l Lesson, opts Options, su suite, each func(Scenario)) (Report, error) {
+	rep := Report{Lesson: l}
 	limit := opts.Limit
 	if limit == 0 {
 		limit = DefaultLimit
@@ -271,9 +288,15 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 	if opts.Race {
 		race = "1"
 	}
-	cmd := exec.CommandContext(runCtx, "go", "test", "-json", "-count=1", "-run", "^TestScenarios$", ".")
+	// -run takes one pattern per level of subtest: ^TestExercises$/^2-upper-case$.
+	var pattern []string
+	for _, level := range strings.Split(su.test, "/") {
+		pattern = append(pattern, "^"+regexp.QuoteMeta(level)+"$")
+	}
+	cmd := exec.CommandContext(runCtx, "go", "test", "-json", "-count=1", "-run", strings.Join(pattern, "/"), ".")
 	cmd.Dir = l.Dir
 	cmd.Env = append(os.Environ(), ResultsEnv+"="+results, "SOCKETBOOK_RACE="+race)
+	cmd.Env = append(cmd.Env, su.env...)
 	ownGroup(cmd)
 	cmd.WaitDelay = 5 * time.Second // then stop waiting for output from stray programs
 	stdout, err := cmd.StdoutPipe()
@@ -296,7 +319,7 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 			outside.WriteString(sc.Text() + "\n") // a build error, printed as plain text
 			continue
 		}
-		name, ok := strings.CutPrefix(ev.Test, "TestScenarios/")
+		name, ok := strings.CutPrefix(ev.Test, su.test+"/")
 		if !ok {
 			if ev.Action == "output" || ev.Action == "build-output" {
 				outside.WriteString(ev.Output)
@@ -310,7 +333,7 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 		case "output":
 			logs[name].WriteString(ev.Output)
 		case "pass", "fail", "skip":
-			file := scenarioFile(l.Dir, name)
+			file := scenarioFile(su.dir, name)
 			head, _ := ReadHeader(file)
 			s := Scenario{
 				Lesson:  l.Name,
@@ -322,14 +345,16 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 				File:    file,
 			}
 			if s.Status == Fail {
-				s.Failure = readFailure(results, name)
+				s.Failure = readFailure(results, ev.Test)
 				if s.Failure == nil {
 					// The harness could not say more: a crash of the
 					// test itself, say. Its output is all there is.
 					s.Failure = &Failure{Reason: "the scenario failed", Detail: LastLines(s.Log, 40)}
 				}
 				// From the workbook's root, as the runner prints it.
-				s.Failure.File = filepath.ToSlash(filepath.Join("lessons", l.Name, "testdata", filepath.Base(file)))
+				if rel, err := filepath.Rel(filepath.Dir(filepath.Dir(l.Dir)), file); err == nil {
+					s.Failure.File = filepath.ToSlash(rel)
+				}
 			}
 			rep.Scenarios = append(rep.Scenarios, s)
 			if each != nil {
@@ -359,7 +384,7 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 		}
 	}
 	if len(rep.Scenarios) == 0 && rep.Problem == "" {
-		rep.Problem = "no scenario ran: is there a TestScenarios test that calls scenario.Run?"
+		rep.Problem = fmt.Sprintf("no scenario ran: is there a %s test that calls the scenario package?", strings.Split(su.test, "/")[0])
 	}
 	return rep, nil
 }

@@ -2,6 +2,7 @@ package grade
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -66,6 +67,55 @@ func NewResult(reports []Report) Result {
 		}
 	}
 	return res
+}
+
+// An ExerciseReport is how one exercise's check went.
+type ExerciseReport struct {
+	Exercise Exercise
+	Status   Status    // Pass or Fail
+	Failed   *Scenario // the first scenario that failed, if one did
+	Problem  string    // why the checks could not run, if they could not
+}
+
+// AddExercises adds one test per checked exercise, named "exercise 01/2:
+// upper case" and worth one point, separate from the lesson scenarios so
+// that a course can weight them. The workbook ships with its exercises
+// not done, so they count towards the overall status only when count is
+// set (the runner's -exercises); their points are there either way.
+func (r *Result) AddExercises(reports []ExerciseReport, count bool) {
+	for _, er := range reports {
+		e := er.Exercise
+		t := TestResult{Name: "exercise " + e.ID() + ": " + e.Title(), Status: "pass", Score: 1, TestCode: scripts(e.Dir)}
+		if er.Status != Pass {
+			t.Status, t.Score = "fail", 0
+			switch {
+			case er.Problem != "":
+				t.Message = "the checks could not run: " + er.Problem
+			case er.Failed != nil:
+				t.Message = Message(*er.Failed)
+			default:
+				t.Message = "not done yet"
+			}
+			if count && r.Status == "pass" {
+				r.Status = "fail"
+			}
+		}
+		r.add(t)
+	}
+}
+
+// scripts returns the text of every check script in dir, one after the
+// other.
+func scripts(dir string) string {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.txtar"))
+	var b strings.Builder
+	for _, f := range files {
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(script(f))
+	}
+	return b.String()
 }
 
 func (r *Result) add(t TestResult) {

@@ -191,7 +191,7 @@ func (r *record) finish(t *testing.T, log, raceDir string) {
 		t.Fail()
 	}
 	if dir := os.Getenv(grade.ResultsEnv); dir != "" {
-		if err := grade.WriteFailure(dir, r.name, f); err != nil {
+		if err := grade.WriteFailure(dir, t.Name(), f); err != nil {
 			t.Logf("cannot write the failure for the grader: %v", err)
 		}
 	}

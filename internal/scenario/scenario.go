@@ -69,10 +69,6 @@ func Run(t *testing.T, cfg Config) {
 	prepare(t, cfg).all(t, dir)
 }
 
-// ExercisesEnv says which exercises Exercises checks: "all", or the name
-// of one exercise's folder, such as "2-upper-case". The runner sets it.
-const ExercisesEnv = "SOCKETBOOK_EXERCISES"
-
 // Exercises runs the checks of the lesson's exercises: each folder under
 // exercises/ (2-upper-case) is a subtest, with its scripts inside it, run
 // like the lesson's own. The workbook comes with its exercises not done,
@@ -82,9 +78,9 @@ const ExercisesEnv = "SOCKETBOOK_EXERCISES"
 //	SOCKETBOOK_EXERCISES=2-upper-case go test -run TestExercises .
 func Exercises(t *testing.T, cfg Config) {
 	t.Helper()
-	want := os.Getenv(ExercisesEnv)
+	want := os.Getenv(grade.ExercisesEnv)
 	if want == "" {
-		t.Skip("the exercises are checked one at a time: go run ./tools/runner -exercise NN/K (or " + ExercisesEnv + "=all go test -run TestExercises .)")
+		t.Skip("the exercises are checked one at a time: go run ./tools/runner -exercise NN/K (or " + grade.ExercisesEnv + "=all go test -run TestExercises .)")
 	}
 	dirs, err := filepath.Glob(filepath.Join("exercises", "*"))
 	if err != nil {

@@ -30,6 +30,19 @@ func list(p *printer, lessons []grade.Lesson, st *state) {
 			}
 			fmt.Fprintf(p.out, "  %s  %s\n", state, name)
 		}
+		exercises, _ := grade.Exercises(l)
+		for _, e := range exercises {
+			var state string
+			switch {
+			case !e.Checked():
+				state = "explore, then: -answer " + e.ID()
+			case st.Exercises[e.ID()] == grade.Pass:
+				state = p.paint(green, "done")
+			default:
+				state = "not yet: -exercise " + e.ID()
+			}
+			fmt.Fprintf(p.out, "  exercise %s  %s  (%s)\n", e.ID(), e.Title(), state)
+		}
 	}
 	fmt.Fprintln(p.out, "\nPASS, FAIL and SKIP are each scenario's last result; a blank has not run yet.")
 }

@@ -35,6 +35,9 @@ fails. A LESSON is a number (02, 2) or a name (concurrent, 02-concurrent).
   go run ./tools/runner                  every lesson
   go run ./tools/runner -watch 02        lesson 02, again on every save
   go run ./tools/runner -k -json out.json   every lesson, points in out.json
+  go run ./tools/runner -exercise 01/2   check exercise 2 of lesson 01
+  go run ./tools/runner -list            every scenario and exercise, done or not
+  go run ./tools/runner -answer 01/5     the model answer of an exploratory exercise
 
 Exit status: 0 only when every selected scenario passes.
 Colour: on a terminal only; set NO_COLOR=1 to turn it off.
@@ -85,6 +88,8 @@ type env struct {
 type flags struct {
 	race, keepGoing, list, watch, verbose bool
 	jsonFile                              string
+	exercise, answer                      string // an exercise's ID, such as 01/2
+	countExercises                        bool   // exercises count towards the verdict
 }
 
 func parse(args []string, out io.Writer) (flags, []string, error) {
@@ -95,7 +100,10 @@ func parse(args []string, out io.Writer) (flags, []string, error) {
 	fs.BoolVar(&f.list, "list", false, "list every lesson and scenario with its last result, run nothing")
 	fs.BoolVar(&f.watch, "watch", false, "run again each time a file of a lesson changes (Ctrl-C to stop)")
 	fs.BoolVar(&f.verbose, "v", false, "also show each failed scenario's whole transcript")
-	fs.StringVar(&f.jsonFile, "json", "", "write a report for an autograder to `FILE` (implies -k)")
+	fs.StringVar(&f.jsonFile, "json", "", "write a report for an autograder to `FILE` (implies -k); it has one test per exercise too")
+	fs.StringVar(&f.exercise, "exercise", "", "check one exercise, such as 01/2 (exit status 0 when it is done)")
+	fs.StringVar(&f.answer, "answer", "", "show the model answer of an exploratory exercise, such as 01/5, once you have tried it")
+	fs.BoolVar(&f.countExercises, "exercises", false, "with -json: an exercise not done fails the report and the exit status, as a scenario would")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
 		fs.PrintDefaults()
@@ -113,6 +121,12 @@ func parse(args []string, out io.Writer) (flags, []string, error) {
 	}
 	if f.watch && (f.list || f.jsonFile != "") {
 		return f, nil, errors.New("-watch cannot be used with -list or -json (see -h)")
+	}
+	if f.exercise != "" && (f.list || f.jsonFile != "" || f.answer != "") {
+		return f, nil, errors.New("-exercise checks one exercise: it cannot be used with -list, -json or -answer (see -h)")
+	}
+	if f.countExercises && f.jsonFile == "" {
+		return f, nil, errors.New("-exercises goes with -json: it makes the report count the exercises (see -h)")
 	}
 	return f, fs.Args(), nil
 }
@@ -143,7 +157,25 @@ func run(ctx context.Context, args []string, e env) error {
 		list(p, lessons, st)
 		return nil
 	}
-	r := &runner{p: p, opts: grade.Options{Race: f.race, Limit: e.limit}, keepGoing: f.keepGoing, state: st}
+	if f.answer != "" {
+		ex, err := grade.FindExercise(all, f.answer)
+		if err != nil {
+			return err
+		}
+		return showAnswer(p, ex)
+	}
+	r := &runner{p: p, opts: grade.Options{Race: f.race, Limit: e.limit}, keepGoing: f.keepGoing, state: st, all: all}
+	if f.exercise != "" {
+		ex, err := grade.FindExercise(all, f.exercise)
+		if err != nil {
+			return err
+		}
+		if !ex.Checked() {
+			return fmt.Errorf("exercise %s (%s) explores rather than builds, so there is nothing to check: once you have tried it, go run ./tools/runner -answer %s shows a model answer", ex.ID(), ex.Title(), ex.ID())
+		}
+		r.exercise = &ex
+		lessons = []grade.Lesson{ex.Lesson}
+	}
 	if f.watch {
 		return watch(ctx, r, lessons, e)
 	}
@@ -152,8 +184,17 @@ func run(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if f.jsonFile != "" {
-		if err := writeJSON(f.jsonFile, grade.NewResult(reports)); err != nil {
+		res := grade.NewResult(reports)
+		exercises, err := r.exercises(ctx, lessons)
+		if err != nil {
 			return err
+		}
+		res.AddExercises(exercises, f.countExercises)
+		if err := writeJSON(f.jsonFile, res); err != nil {
+			return err
+		}
+		if f.countExercises && res.Status != "pass" {
+			return errFailed
 		}
 	}
 	if !allPassed(reports) || len(reports) < len(lessons) {

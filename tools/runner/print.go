@@ -92,7 +92,7 @@ func (t tally) String() string {
 // explain shows, for each failed scenario, what it checks, the command
 // that failed and why (expected and actual text, and the diff), what the
 // processes did, the server's log, and where to read.
-func (p *printer) explain(rep grade.Report) {
+func (p *printer) explain(rep grade.Report, rerun func(dir string, s grade.Scenario) string) {
 	dir := p.rel(rep.Lesson.Dir)
 	shown := 0
 	var more []grade.Scenario
@@ -159,7 +159,7 @@ func (p *printer) explain(rep grade.Report) {
 		if s.Readme != "" {
 			fmt.Fprintf(p.out, "%s %s/README.md, section %q\n", p.paint(bold, "Read:"), dir, s.Readme)
 		}
-		fmt.Fprintf(p.out, "Rerun it: cd %s && go test -run 'TestScenarios/^%s$' -v\n\n", dir, s.Name)
+		fmt.Fprintf(p.out, "Rerun it: %s\n\n", rerun(dir, s))
 	}
 	if len(more) > 0 {
 		fmt.Fprintf(p.out, "%s (-v shows each in full):\n", p.paint(bold, fmt.Sprintf("%d more failed", len(more))))
@@ -168,6 +168,11 @@ func (p *printer) explain(rep grade.Report) {
 		}
 		fmt.Fprintln(p.out)
 	}
+}
+
+// lessonRerun is the command that runs one of a lesson's scenarios alone.
+func lessonRerun(dir string, s grade.Scenario) string {
+	return fmt.Sprintf("cd %s && go test -run 'TestScenarios/^%s$' -v", dir, s.Name)
 }
 
 // explained is how many failed scenarios of a lesson are shown in full.

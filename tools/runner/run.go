@@ -13,11 +13,16 @@ type runner struct {
 	opts      grade.Options
 	keepGoing bool // go on after a failing lesson (-k)
 	state     *state
+	all       []grade.Lesson  // every lesson, to find the next exercise
+	exercise  *grade.Exercise // -exercise: check this one instead of the lessons
 }
 
 // run runs the lessons, stopping after the first that fails unless
 // keepGoing, and returns the reports of those it ran.
 func (r *runner) run(ctx context.Context, lessons []grade.Lesson) ([]grade.Report, error) {
+	if r.exercise != nil {
+		return r.check(ctx, *r.exercise)
+	}
 	var reports []grade.Report
 	var total tally
 	stopped := ""
@@ -37,7 +42,7 @@ func (r *runner) run(ctx context.Context, lessons []grade.Lesson) ([]grade.Repor
 		total.merge(t)
 		r.p.lessonEnd(rep, t)
 		if !rep.Passed() {
-			r.p.explain(rep)
+			r.p.explain(rep, lessonRerun)
 			if rest := lessons[i+1:]; len(rest) > 0 && !r.keepGoing {
 				stopped = grade.Names(rest)
 				r.p.stopped(l, rest)
@@ -47,6 +52,9 @@ func (r *runner) run(ctx context.Context, lessons []grade.Lesson) ([]grade.Repor
 	}
 	r.state.save()
 	r.p.summary(total, len(reports), len(lessons), stopped)
+	if total.failed == 0 && total.broken == 0 && stopped == "" {
+		r.p.next(r.state.next(r.all))
+	}
 	return reports, nil
 }
 

@@ -17,6 +17,7 @@ type state struct {
 	file      string
 	Scenarios map[string]grade.Status // "01-echo/hello" -> pass
 	Problems  map[string]string       // lesson -> why it could not run
+	Exercises map[string]grade.Status // "01/2" -> pass
 }
 
 // defaultStateFile is the state file for the workbook at root.
@@ -41,6 +42,9 @@ func loadState(file string) *state {
 	if st.Problems == nil {
 		st.Problems = map[string]string{}
 	}
+	if st.Exercises == nil {
+		st.Exercises = map[string]grade.Status{}
+	}
 	return st
 }
 
@@ -59,6 +63,25 @@ func (st *state) record(rep grade.Report) {
 	for _, s := range rep.Scenarios {
 		st.Scenarios[prefix+s.Name] = s.Status
 	}
+}
+
+// recordExercise keeps how an exercise's check went.
+func (st *state) recordExercise(e grade.Exercise, status grade.Status) {
+	st.Exercises[e.ID()] = status
+}
+
+// next is the first exercise with checks, in lesson order, that has not
+// passed its check yet; nil when none is left.
+func (st *state) next(lessons []grade.Lesson) *grade.Exercise {
+	for _, l := range lessons {
+		list, _ := grade.Exercises(l)
+		for _, e := range list {
+			if e.Checked() && st.Exercises[e.ID()] != grade.Pass {
+				return &e
+			}
+		}
+	}
+	return nil
 }
 
 // save writes the state; the runner works on without it if it cannot.
