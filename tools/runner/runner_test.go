@@ -46,7 +46,10 @@ func stateIn(dir string) func(string) string {
 	return func(string) string { return filepath.Join(dir, "state.json") }
 }
 
-var port = regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
+var (
+	port    = regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
+	usageOf = regexp.MustCompile(`Usage of \S+/(\w+):`) // the flag package names the program by its path
+)
 
 // normalise replaces what varies from run to run: ports, and the folder
 // where failures keep their data. The order of the lines does not vary:
@@ -54,6 +57,7 @@ var port = regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
 // finish, and the golden files hold it to that.
 func normalise(s string) string {
 	s = port.ReplaceAllString(s, "127.0.0.1:PORT")
+	s = usageOf.ReplaceAllString(s, "Usage of $1:")
 	return strings.ReplaceAll(s, filepath.Join(os.TempDir(), "socketbook"), "$TMPDIR/socketbook")
 }
 
@@ -124,10 +128,43 @@ func TestKeepGoingJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 01-pass: 2 points (one skipped, still earned); 02-fail: 1 of 6
-	// (echoed.split is a test of its own); 03-empty: 0 of 1.
-	if res.Version != 1 || res.Status != "error" || res.MaxScore != 9 || res.Score != 3 || len(res.Tests) != 9 {
-		t.Errorf("got version %d, status %q, %d of %d points in %d tests; want 1, error, 3 of 9 in 9",
+	// (echoed.split is a test of its own); 03-empty: 0 of 1; exercise
+	// 01/1, not done: 0 of 1.
+	if res.Version != 1 || res.Status != "error" || res.MaxScore != 10 || res.Score != 3 || len(res.Tests) != 10 {
+		t.Errorf("got version %d, status %q, %d of %d points in %d tests; want 1, error, 3 of 10 in 10",
 			res.Version, res.Status, res.Score, res.MaxScore, len(res.Tests))
+	}
+}
+
+// -exercise checks one exercise and explains what is not done yet.
+func TestExercise(t *testing.T) {
+	t.Parallel()
+	out, err := runBook(t, "-exercise", "1/1")
+	if err != errFailed {
+		t.Errorf("an exercise not done must exit 1, got %v", err)
+	}
+	golden(t, "exercise.golden", out)
+
+	_, err = runBook(t, "-exercise", "01/2")
+	if err == nil || !strings.Contains(err.Error(), "-answer 01/2 shows a model answer") {
+		t.Errorf("an exploratory exercise has nothing to check; got %v", err)
+	}
+	_, err = runBook(t, "-exercise", "01/9")
+	if err == nil || err.Error() != "01-pass has no exercise 9: its exercises are 01/1, 01/2" {
+		t.Errorf("got %v", err)
+	}
+}
+
+// -answer shows the model answer of an exploratory exercise, and refuses
+// to give away one that builds.
+func TestAnswer(t *testing.T) {
+	out, err := runBook(t, "-answer", "01/2")
+	if err != nil || !strings.Contains(out, "The server's log shows one line as it starts") {
+		t.Errorf("got %v:\n%s", err, out)
+	}
+	_, err = runBook(t, "-answer", "01/1")
+	if err == nil || !strings.Contains(err.Error(), "its checks say when it is done: go run ./tools/runner -exercise 01/1") {
+		t.Errorf("got %v", err)
 	}
 }
 

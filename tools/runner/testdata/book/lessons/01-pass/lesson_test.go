@@ -6,6 +6,8 @@ import (
 	"github.com/socketbook/socketbook/internal/scenario"
 )
 
-func TestScenarios(t *testing.T) {
-	scenario.Run(t, scenario.Config{Programs: []string{"server"}})
-}
+var lesson = scenario.Config{Programs: []string{"server"}}
+
+func TestScenarios(t *testing.T) { scenario.Run(t, lesson) }
+
+func TestExercises(t *testing.T) { scenario.Exercises(t, lesson) }
