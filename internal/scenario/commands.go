@@ -48,7 +48,10 @@ func waitAddr(ts *testscript.TestScript, neg bool, args []string) {
 		name = args[1]
 	}
 	file := ts.MkAbs(args[0])
-	deadline := Patience(ts, "the server to write its address to "+args[0])
+	// Starting a program can take a while on a busy machine, so this wait
+	// has the script's whole time, not one wait's patience.
+	Patience(ts, "the server to write its address to "+args[0])
+	deadline := scriptRecord(ts).when.end
 	for {
 		data, err := os.ReadFile(file)
 		if addr := strings.TrimSpace(string(data)); err == nil && addr != "" {

@@ -53,10 +53,10 @@ type Config struct {
 
 // running is how many scripts run at once. Most of a script's time is
 // spent waiting on sockets and processes, not on the CPU, so this is well
-// above the number of cores, and above the number of scripts in any
-// lesson: a lesson whose every script hangs is then reported in about one
-// time limit, not one per script.
-const running = 48
+// above the number of cores, and above the number of scripts in most
+// lessons: a lesson whose every script hangs is then reported in about
+// one time limit, not one per script.
+const running = 32
 
 // Run builds the lesson's programs and runs every script in cfg.Dir, each as
 // a subtest named after its file, several at a time.

@@ -2,7 +2,9 @@ package scenario
 
 import (
 	"os"
+	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,8 +24,11 @@ import (
 //     limit if that is less.
 //
 // Both are stretched by one factor: SOCKETBOOK_TIME_SCALE (say 3 on a slow
-// machine), and half as much again for programs built with the race
-// detector, which run slower.
+// machine), times half as much again for programs built with the race
+// detector, which run slower, times how overloaded the machine is when the
+// script starts (on Linux, the load average per core, when above 1, up to
+// 4): on a machine busy with other work every program runs slower, and a
+// slow program is not a hung one.
 const (
 	scriptLimit = 15 * time.Second
 	patience    = 5 * time.Second
@@ -41,12 +46,32 @@ func scale(race bool) float64 {
 	return f
 }
 
+// overload is how many times more work the machine has than cores, from
+// the load average of the last minute, between 1 and 4; 1 where the
+// system does not say.
+func overload() float64 {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 1
+	}
+	fields := strings.Fields(string(data))
+	if len(fields) == 0 {
+		return 1
+	}
+	load, err := strconv.ParseFloat(fields[0], 64)
+	if err != nil {
+		return 1
+	}
+	return min(4, max(1, load/float64(runtime.NumCPU())))
+}
+
 func stretch(d time.Duration, by float64) time.Duration {
 	return time.Duration(float64(d) * by)
 }
 
 // timing is one script's time limit.
 type timing struct {
+	scale    float64       // how much every time of the script is stretched
 	limit    time.Duration // as stretched, to name it in messages
 	patience time.Duration // for one wait, as stretched
 	deadline time.Time     // testscript's Deadline for the script
@@ -59,7 +84,8 @@ func newTiming(limit time.Duration, by float64, t *testing.T) timing {
 	if limit == 0 {
 		limit = scriptLimit
 	}
-	w := timing{limit: stretch(limit, by), patience: stretch(patience, by)}
+	by *= overload()
+	w := timing{scale: by, limit: stretch(limit, by), patience: stretch(patience, by)}
 	start := time.Now()
 	w.deadline = start.Add(w.limit)
 	if d, ok := t.Deadline(); ok && d.Before(w.deadline) {
@@ -101,6 +127,14 @@ func Patience(ts *testscript.TestScript, what string) time.Time {
 	deadline, _ := waitDeadline(ts)
 	scriptRecord(ts).waitingFor(what)
 	return deadline
+}
+
+// Stretch returns d stretched as the script's time limits are. A lesson's
+// command that waits on purpose before acting (a peer that lets a client
+// in only after a while) uses it, so that on a slow or busy machine the
+// programs still have time to do their part first.
+func Stretch(ts *testscript.TestScript, d time.Duration) time.Duration {
+	return stretch(d, scriptRecord(ts).when.scale)
 }
 
 // raceWanted reports whether to build the programs with the race

@@ -40,6 +40,9 @@ func fullQueue(ts *testscript.TestScript, neg bool, args []string) {
 	if err != nil || release <= 0 {
 		ts.Fatalf("fullqueue: want a time such as 2s after -release, got %q", args[3])
 	}
+	// On a slow or busy machine the client may take a while just to
+	// start: the release waits as much longer as every time limit does.
+	release = scenario.Stretch(ts, release)
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	ts.Check(err)
 	front := ln.Addr().String()
