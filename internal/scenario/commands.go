@@ -27,6 +27,7 @@ func commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"send":       send,
 		"recv":       recv,
 		"recveof":    recvEOF,
+		"recvreset":  recvReset,
 		"recvuntil":  recvUntil,
 		"closewrite": closeWrite,
 		"close":      closeConn,

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -21,6 +22,7 @@ import (
 //	send c1 'hello\n'      write bytes (Go escapes such as \n \r \x00 work)
 //	recv c1 'hello\n'      read exactly these bytes, or fail
 //	recveof c1             read and find the end of the stream
+//	recvreset c1           read and find that the peer reset the connection (RST)
 //	recvuntil c1 'end\n'   read until these bytes have come; what came before is not checked
 //	closewrite c1          half-close: send FIN, keep reading
 //	close c1               close normally (FIN)
@@ -145,6 +147,27 @@ func recvEOF(ts *testscript.TestScript, neg bool, args []string) {
 	if err != nil {
 		failRead(ts, err, "%s: want the end of the stream, got %v", args[0], describe(err))
 	}
+}
+
+// recvreset NAME checks that the peer reset the connection: the next Read
+// fails with ECONNRESET, with no bytes before it. A polite close (FIN)
+// fails it: that is the difference the command is there to see.
+func recvReset(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: recvreset NAME")
+	}
+	conn := get(ts, args[0])
+	conn.SetReadDeadline(Patience(ts, "a reset (RST) on "+args[0]))
+	rest, err := io.ReadAll(conn)
+	switch {
+	case len(rest) > 0:
+		ts.Fatalf("%s: want a reset (RST), got %q first", args[0], clipBytes(rest))
+	case errors.Is(err, syscall.ECONNRESET):
+		return
+	case err == nil:
+		ts.Fatalf("%s: want a reset (RST), got the end of the stream (FIN): the peer closed politely", args[0])
+	}
+	failRead(ts, err, "%s: want a reset (RST), got %v", args[0], describe(err))
 }
 
 // recvuntil NAME TEXT reads until TEXT has arrived, whatever comes before
