@@ -89,15 +89,22 @@ func cmpNorm(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	got := normalise(ts.ReadFile(args[0]))
 	want := normalise(os.Expand(ts.ReadFile(args[1]), ts.Getenv))
-	if got == want {
-		return
+	if got != want {
+		Mismatch(ts, args[0], got, args[1], want)
 	}
+}
+
+// Mismatch fails the script because got (from the file or output called
+// gotName) is not want (from wantName): it shows both with CR, tabs and NUL
+// made visible, and a diff, as cmpnorm does. A lesson's own comparison
+// command uses it to fail the same way.
+func Mismatch(ts *testscript.TestScript, gotName, got, wantName, want string) {
 	// The diff is of the visible forms too, so a line that differs only
 	// by a CR shows where.
 	detail := fmt.Sprintf("expected (%s):\n%sgot (%s):\n%sdiff (- expected, + got):\n%s",
-		args[1], Visible(want), args[0], Visible(got),
-		diff.Diff(args[1], []byte(spell(want)), args[0], []byte(spell(got))))
-	Fail(ts, detail, "%s and %s differ", args[0], args[1])
+		wantName, Visible(want), gotName, Visible(got),
+		diff.Diff(wantName, []byte(spell(want)), gotName, []byte(spell(got))))
+	Fail(ts, detail, "%s and %s differ", gotName, wantName)
 }
 
 // Visible shows text with one line per line, each ending in ↵ where the

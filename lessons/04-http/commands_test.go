@@ -34,7 +34,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rogpeppe/go-internal/diff"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/socketbook/socketbook/internal/scenario"
@@ -230,10 +229,7 @@ func cmpHTTP(ts *testscript.TestScript, neg bool, args []string) {
 	if got == want {
 		return
 	}
-	ts.Logf("expected (%s):\n%s", args[1], scenario.Visible(want))
-	ts.Logf("got (%s):\n%s", args[0], scenario.Visible(got))
-	ts.Logf("diff (- expected, + got):\n%s", diff.Diff(args[1], []byte(want), args[0], []byte(got)))
-	ts.Fatalf("%s and %s differ", args[0], args[1])
+	scenario.Mismatch(ts, args[0], got, args[1], want)
 }
 
 // httpget URL HEAD BODY fetches URL with Go's own net/http client: a
