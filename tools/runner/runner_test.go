@@ -48,7 +48,8 @@ func stateIn(dir string) func(string) string {
 
 var (
 	port    = regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
-	usageOf = regexp.MustCompile(`Usage of \S+/(\w+):`) // the flag package names the program by its path
+	usageOf = regexp.MustCompile(`Usage of \S+/(\w+):`)                // the flag package names the program by its path
+	limit   = regexp.MustCompile(`the scenario's limit is [0-9.]+m?s`) // stretched by the machine's load
 )
 
 // normalise replaces what varies from run to run: ports, and the folder
@@ -58,6 +59,7 @@ var (
 func normalise(s string) string {
 	s = port.ReplaceAllString(s, "127.0.0.1:PORT")
 	s = usageOf.ReplaceAllString(s, "Usage of $1:")
+	s = limit.ReplaceAllString(s, "the scenario's limit is LIMIT")
 	return strings.ReplaceAll(s, filepath.Join(os.TempDir(), "socketbook"), "$TMPDIR/socketbook")
 }
 
