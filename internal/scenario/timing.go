@@ -26,9 +26,9 @@ import (
 // Both are stretched by one factor: SOCKETBOOK_TIME_SCALE (say 3 on a slow
 // machine), times half as much again for programs built with the race
 // detector, which run slower, times how overloaded the machine is when the
-// script starts (on Linux, the load average per core, when above 1, up to
-// 4): on a machine busy with other work every program runs slower, and a
-// slow program is not a hung one.
+// script starts (on Linux, from its load average, up to 2; see overload):
+// on a machine busy with other work every program runs slower, and a slow
+// program is not a hung one.
 const (
 	scriptLimit = 15 * time.Second
 	patience    = 5 * time.Second
@@ -46,9 +46,11 @@ func scale(race bool) float64 {
 	return f
 }
 
-// overload is how many times more work the machine has than cores, from
-// the load average of the last minute, between 1 and 4; 1 where the
-// system does not say.
+// overload says how much slower than usual the machine runs programs,
+// from the load average of the last minute: 1 until there is twice as
+// much work waiting as there are cores, then more, up to 2; 1 where the
+// system does not say. A lesson's own scenarios keep a couple of tasks
+// per core busy, so only other work on the machine stretches the limits.
 func overload() float64 {
 	data, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
@@ -62,7 +64,7 @@ func overload() float64 {
 	if err != nil {
 		return 1
 	}
-	return min(4, max(1, load/float64(runtime.NumCPU())))
+	return min(2, max(1, load/float64(2*runtime.NumCPU())))
 }
 
 func stretch(d time.Duration, by float64) time.Duration {
