@@ -3,6 +3,7 @@ package scenario
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -234,9 +235,10 @@ func (r *record) failure(log, race string, passedOtherwise bool) *grade.Failure 
 		for name, data := range r.saved {
 			saved[name] = data
 		}
-		for name, data := range saved {
+		// In the order of their names, the same on every run.
+		for _, name := range slices.Sorted(maps.Keys(saved)) {
 			file := filepath.Join(dir, name)
-			if os.WriteFile(file, data, 0o666) == nil {
+			if os.WriteFile(file, saved[name], 0o666) == nil {
 				f.Saved = append(f.Saved, file)
 			}
 		}
