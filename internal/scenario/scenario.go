@@ -14,8 +14,11 @@
 //
 // Besides testscript's own commands (exec, cmp, stdin, kill, wait, ...), the
 // scripts can use the commands listed in commands.go: waitaddr, cmpnorm,
-// cmpbin, randfile, and dial/send/recv/recveof/closewrite/close/reset for a
-// raw connection held open by the script itself, as `nc` would in a terminal.
+// cmpbin, randfile, proxy, and (conns.go) dial, send, recv, recveof,
+// recvreset, recvuntil, closewrite, close and reset for a raw connection
+// held open by the script itself, as `nc` would in a terminal. A lesson's
+// own commands use Patience, Hang, Fail, Mismatch and Stretch to wait and
+// fail the way these do.
 //
 // A script can also ask, with a "# wire: split merge" line in its opening
 // comment, to run again with a proxy between client and server that breaks
@@ -205,11 +208,10 @@ func (r *runner) script(t *testing.T, file, orig string) {
 		rec.finish(t, out.String(), raceDir)
 	}()
 	testscript.RunT(scriptT{T: t, out: out}, testscript.Params{
-		Files:               []string{file},
-		Deadline:            when.deadline,
-		Cmds:                r.cmds,
-		Condition:           condition,
-		RequireExplicitExec: true,
+		Files:     []string{file},
+		Deadline:  when.deadline,
+		Cmds:      r.cmds,
+		Condition: condition,
 		Setup: func(env *testscript.Env) error {
 			// The lesson's programs come first, so `exec server` can never
 			// pick up some other program called server.

@@ -167,6 +167,9 @@ func startProxy(ts *testscript.TestScript, label, addr string, newProxy func(str
 		ts.Check(err)
 		front = pc.LocalAddr().String()
 		go func() { done <- p.Serve(ctx, pc) }()
+	default:
+		cancel()
+		ts.Fatalf("scenario: no proxy of type %T", p)
 	}
 	ts.Defer(func() {
 		cancel()
