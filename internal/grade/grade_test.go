@@ -2,6 +2,7 @@ package grade
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,4 +115,83 @@ func TestFailureTextHang(t *testing.T) {
 	assert.Equal(t, "testdata/hello.txtar:7: `exec client hello`: test timed out while running command\n\n"+
 		"Hang: the scenario was waiting for `client` to exit when its time ran out.\n\n"+
 		"client hello (signal: quit), last seen:\n    IO wait in main.roundTrip (client/main.go:120)\n", f.Text())
+}
+
+// The fields of Exercism's test-runner interface, version 3, as published
+// (exercism.org/docs/building/tooling/test-runners/interface): which keys
+// a results.json may have, and which each status requires.
+var (
+	exercismTop  = map[string]bool{"version": true, "status": true, "message": true, "tests": true}
+	exercismTest = map[string]bool{"name": true, "status": true, "message": true, "output": true, "test_code": true, "task_id": true}
+)
+
+// checkExercism holds a report to the published field list.
+func checkExercism(t *testing.T, res ExercismResult) {
+	t.Helper()
+	data, err := json.Marshal(res)
+	require.NoError(t, err)
+	var top map[string]any
+	require.NoError(t, json.Unmarshal(data, &top))
+	for key := range top {
+		assert.True(t, exercismTop[key], "top-level key %q is not in the interface", key)
+	}
+	assert.Equal(t, float64(3), top["version"])
+	status := top["status"].(string)
+	assert.Contains(t, []string{"pass", "fail", "error"}, status)
+	_, hasMessage := top["message"]
+	assert.Equal(t, status == "error", hasMessage, "a top-level message goes with status error, and only with it")
+	tests, ok := top["tests"].([]any)
+	require.True(t, ok, "tests must be an array")
+	for _, raw := range tests {
+		test := raw.(map[string]any)
+		for key := range test {
+			assert.True(t, exercismTest[key], "test key %q is not in the interface", key)
+		}
+		assert.NotEmpty(t, test["name"])
+		assert.Contains(t, []string{"pass", "fail", "error"}, test["status"])
+		_, hasCode := test["test_code"]
+		assert.True(t, hasCode, "version 3 needs test_code")
+		if test["status"] != "pass" {
+			assert.NotEmpty(t, test["message"], "a test that did not pass says why")
+		}
+		if out, ok := test["output"].(string); ok {
+			assert.LessOrEqual(t, len(out), exercismOutput)
+		}
+		if id, ok := test["task_id"]; ok {
+			assert.Equal(t, id, float64(int(id.(float64))), "task_id is a whole number")
+		}
+	}
+}
+
+func TestExercismResult(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "testdata"), 0o777))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "testdata", "a.txtar"), []byte("exec server\n"), 0o666))
+	long := strings.Repeat("a log line\n", 200)
+	reports := []Report{
+		{Lesson: Lesson{Name: "01-echo"}, Scenarios: []Scenario{
+			{Lesson: "01-echo", Name: "hello", Status: Pass},
+			{Lesson: "01-echo", Name: "bigfile", Status: Fail,
+				Failure: &Failure{File: "x.txtar", Line: 3, Reason: "they differ", Programs: []Program{{Command: "server", Ended: "exit status 0", Log: long}}}},
+		}},
+		{Lesson: Lesson{Name: "02-concurrent", Dir: dir}, Problem: "does not build"},
+	}
+	res := NewExercismResult(reports, nil)
+	checkExercism(t, res)
+	assert.Equal(t, "fail", res.Status, "some tests ran: fail, not error")
+	require.Len(t, res.Tests, 3)
+	assert.Equal(t, 1, res.Tests[0].TaskID)
+	assert.Equal(t, "error", res.Tests[2].Status)
+	assert.Equal(t, 2, res.Tests[2].TaskID)
+	assert.Equal(t, "exec server\n", res.Tests[2].TestCode)
+
+	// Nothing could run at all: error, with a message.
+	res = NewExercismResult(reports[1:], nil)
+	checkExercism(t, res)
+	assert.Equal(t, "error", res.Status)
+	assert.Equal(t, "02-concurrent: does not build", res.Message)
+
+	res = NewExercismResult([]Report{{Lesson: Lesson{Name: "01-echo"}, Scenarios: []Scenario{{Lesson: "01-echo", Name: "hello", Status: Pass}}}}, nil)
+	checkExercism(t, res)
+	assert.Equal(t, "pass", res.Status)
 }

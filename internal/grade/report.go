@@ -1,9 +1,12 @@
 package grade
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // A Result is the report an autograder reads, in the shape GitHub
@@ -150,4 +153,117 @@ func script(file string) string {
 		return ""
 	}
 	return string(data)
+}
+
+// Exercism's test runners write results.json in the shape its website
+// reads (the test-runner interface, version 3): an overall status, a
+// message only when nothing could run, and one entry per test with its
+// status, why it failed, what it printed, its code, and the task it
+// belongs to (here a lesson, by number).
+type ExercismResult struct {
+	Version int            `json:"version"`
+	Status  string         `json:"status"` // pass, fail, or error when no test could run
+	Message string         `json:"message,omitempty"`
+	Tests   []ExercismTest `json:"tests"`
+}
+
+// An ExercismTest is one scenario, or one exercise, of an ExercismResult.
+type ExercismTest struct {
+	Name     string `json:"name"`
+	Status   string `json:"status"` // pass, fail, or error when it could not run
+	Message  string `json:"message,omitempty"`
+	Output   string `json:"output,omitempty"`
+	TestCode string `json:"test_code"`
+	TaskID   int    `json:"task_id"`
+}
+
+// exercismOutput is the most of a test's output Exercism shows.
+const exercismOutput = 500
+
+// NewExercismResult builds Exercism's report from lesson and exercise
+// reports. Its status is error only when no lesson could run at all (the
+// code does not build), fail when some test failed or could not run.
+func NewExercismResult(reports []Report, exercises []ExerciseReport) ExercismResult {
+	res := ExercismResult{Version: 3, Status: "pass", Tests: []ExercismTest{}}
+	var problems []string
+	ran := false
+	for _, rep := range reports {
+		task := taskID(rep.Lesson)
+		if rep.Problem != "" {
+			problems = append(problems, rep.Lesson.Name+": "+rep.Problem)
+			names, _ := Scenarios(rep.Lesson)
+			if len(names) == 0 {
+				names = []string{""}
+			}
+			for _, name := range names {
+				t := ExercismTest{Name: rep.Lesson.Name, Status: "error", Message: rep.Lesson.Name + " could not run its scenarios: " + rep.Problem, TaskID: task}
+				if name != "" {
+					t.Name += "/" + name
+					t.TestCode = script(scenarioFile(filepath.Join(rep.Lesson.Dir, "testdata"), name))
+				}
+				res.add(t)
+			}
+			continue
+		}
+		ran = true
+		for _, s := range rep.Scenarios {
+			t := ExercismTest{Name: s.Lesson + "/" + s.Name, Status: "pass", TestCode: script(s.File), TaskID: task}
+			if s.Status == Fail {
+				t.Status, t.Message, t.Output = "fail", Message(s), programOutput(s.Failure)
+			}
+			res.add(t)
+		}
+	}
+	for _, er := range exercises {
+		e := er.Exercise
+		t := ExercismTest{Name: "exercise " + e.ID() + ": " + e.Title(), Status: "pass", TestCode: scripts(e.Dir), TaskID: taskID(e.Lesson)}
+		if er.Status != Pass {
+			t.Status, t.Message = "fail", "not done yet"
+			if er.Failed != nil {
+				t.Message, t.Output = Message(*er.Failed), programOutput(er.Failed.Failure)
+			}
+		}
+		res.add(t)
+	}
+	if !ran && len(problems) > 0 {
+		res.Status, res.Message = "error", strings.Join(problems, "\n\n")
+	}
+	return res
+}
+
+func (r *ExercismResult) add(t ExercismTest) {
+	if t.Status != "pass" && r.Status == "pass" {
+		r.Status = "fail"
+	}
+	r.Tests = append(r.Tests, t)
+}
+
+// taskID is a lesson's number: its exercises and scenarios are one task.
+func taskID(l Lesson) int {
+	number, _, _ := strings.Cut(l.Name, "-")
+	n, _ := strconv.Atoi(number)
+	return n
+}
+
+// programOutput is what the failed scenario's programs printed, cut to
+// what Exercism shows.
+func programOutput(f *Failure) string {
+	if f == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range f.Programs {
+		if p.Log != "" {
+			fmt.Fprintf(&b, "%s:\n%s\n", p.Command, p.Log)
+		}
+	}
+	out := b.String()
+	if len(out) > exercismOutput {
+		cut := exercismOutput - len("\n… (cut)")
+		for cut > 0 && !utf8.RuneStart(out[cut]) {
+			cut--
+		}
+		out = out[:cut] + "\n… (cut)"
+	}
+	return out
 }

@@ -90,6 +90,7 @@ type flags struct {
 	jsonFile                              string
 	exercise, answer                      string // an exercise's ID, such as 01/2
 	countExercises                        bool   // exercises count towards the verdict
+	format                                string // of the -json report: classroom or exercism
 }
 
 func parse(args []string, out io.Writer) (flags, []string, error) {
@@ -103,6 +104,7 @@ func parse(args []string, out io.Writer) (flags, []string, error) {
 	fs.StringVar(&f.jsonFile, "json", "", "write a report for an autograder to `FILE` (implies -k); it has one test per exercise too")
 	fs.StringVar(&f.exercise, "exercise", "", "check one exercise, such as 01/2 (exit status 0 when it is done)")
 	fs.StringVar(&f.answer, "answer", "", "show the model answer of an exploratory exercise, such as 01/5, once you have tried it")
+	fs.StringVar(&f.format, "format", "classroom", "the shape of the -json report: classroom, or exercism (Exercism's results.json, version 3; exit status 0 once it is written)")
 	fs.BoolVar(&f.countExercises, "exercises", false, "with -json: an exercise not done fails the report and the exit status, as a scenario would")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
@@ -124,6 +126,12 @@ func parse(args []string, out io.Writer) (flags, []string, error) {
 	}
 	if f.exercise != "" && (f.list || f.jsonFile != "" || f.answer != "") {
 		return f, nil, errors.New("-exercise checks one exercise: it cannot be used with -list, -json or -answer (see -h)")
+	}
+	if f.format != "classroom" && f.format != "exercism" {
+		return f, nil, fmt.Errorf("-format %q: the report's shapes are classroom and exercism (see -h)", f.format)
+	}
+	if f.format != "classroom" && f.jsonFile == "" {
+		return f, nil, errors.New("-format goes with -json: it is the shape of the report (see -h)")
 	}
 	if f.countExercises && f.jsonFile == "" {
 		return f, nil, errors.New("-exercises goes with -json: it makes the report count the exercises (see -h)")
@@ -184,11 +192,16 @@ func run(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if f.jsonFile != "" {
-		res := grade.NewResult(reports)
 		exercises, err := r.exercises(ctx, lessons)
 		if err != nil {
 			return err
 		}
+		if f.format == "exercism" {
+			// Exercism reads the verdict from the report: a runner that
+			// wrote one has done its job, whatever the tests said.
+			return writeJSON(f.jsonFile, grade.NewExercismResult(reports, exercises))
+		}
+		res := grade.NewResult(reports)
 		res.AddExercises(exercises, f.countExercises)
 		if err := writeJSON(f.jsonFile, res); err != nil {
 			return err
@@ -213,7 +226,7 @@ func allPassed(reports []grade.Report) bool {
 }
 
 // writeJSON writes the autograder's report, indented for people too.
-func writeJSON(file string, res grade.Result) error {
+func writeJSON(file string, res any) error {
 	data, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
 		return err

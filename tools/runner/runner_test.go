@@ -138,6 +138,44 @@ func TestKeepGoingJSON(t *testing.T) {
 	}
 }
 
+// -format exercism writes Exercism's results.json and exits 0 once it has,
+// whatever the tests said.
+func TestExercismReport(t *testing.T) {
+	t.Parallel()
+	report := filepath.Join(t.TempDir(), "results.json")
+	if _, err := runBook(t, "-json", report, "-format", "exercism"); err != nil {
+		t.Fatalf("a runner that wrote its report must exit 0, got %v", err)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Version int    `json:"version"`
+		Status  string `json:"status"`
+		Message string `json:"message"`
+		Tests   []struct {
+			Name   string `json:"name"`
+			Status string `json:"status"`
+			TaskID int    `json:"task_id"`
+		} `json:"tests"`
+	}
+	if err := json.Unmarshal(data, &res); err != nil {
+		t.Fatal(err)
+	}
+	// Some tests ran, some failed, 03-empty could not run: fail, not
+	// error, and no top-level message.
+	if res.Version != 3 || res.Status != "fail" || res.Message != "" || len(res.Tests) != 10 {
+		t.Errorf("got version %d, status %q, message %q, %d tests; want 3, fail, none, 10", res.Version, res.Status, res.Message, len(res.Tests))
+	}
+	if last := res.Tests[len(res.Tests)-1]; last.Name != "exercise 01/1: shout" || last.Status != "fail" || last.TaskID != 1 {
+		t.Errorf("the exercise's test: got %+v", last)
+	}
+	if _, err := runBook(t, "-format", "exercism"); err == nil || !strings.Contains(err.Error(), "-format goes with -json") {
+		t.Errorf("-format alone: got %v", err)
+	}
+}
+
 // -exercise checks one exercise and explains what is not done yet.
 func TestExercise(t *testing.T) {
 	t.Parallel()
