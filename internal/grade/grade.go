@@ -45,6 +45,7 @@ type Scenario struct {
 	Readme  string // the README section to read when it fails
 	Log     string // what the test printed for it: for a failure, Failure.Text
 	File    string // the script's path
+	Elapsed time.Duration
 	// Failure is what the harness recorded about a failed scenario: the
 	// step that failed, why, and what the programs it started did.
 	Failure *Failure
@@ -343,6 +344,7 @@ func run(ctx context.Context, l Lesson, opts Options, su suite, each func(Scenar
 				Readme:  head.Readme,
 				Log:     cleanLog(logs[name].String()),
 				File:    file,
+				Elapsed: time.Duration(ev.Elapsed * float64(time.Second)),
 			}
 			if s.Status == Fail {
 				s.Failure = readFailure(results, ev.Test)
@@ -405,9 +407,10 @@ func goProblem(out string) string {
 
 // event is one line of `go test -json` (see `go doc test2json`).
 type event struct {
-	Action string
-	Test   string
-	Output string
+	Action  string
+	Test    string
+	Output  string
+	Elapsed float64 // seconds, on pass, fail and skip
 }
 
 // testLine matches the prefix the testing package puts on a logged line.

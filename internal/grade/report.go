@@ -21,14 +21,18 @@ type Result struct {
 	Tests    []TestResult `json:"tests"`
 }
 
-// A TestResult is one scenario in a Result.
+// A TestResult is one scenario in a Result. GitHub Classroom's reporter
+// also reads where the test is and how long it took.
 type TestResult struct {
-	Name     string `json:"name"`   // lesson/scenario, such as "01-echo/hello"
-	Status   string `json:"status"` // pass, fail or error
-	Message  string `json:"message,omitempty"`
-	TestCode string `json:"test_code"` // the scenario's script
-	Score    int    `json:"score"`
-	MaxScore int    `json:"max_score"`
+	Name     string  `json:"name"`   // lesson/scenario, such as "01-echo/hello"
+	Status   string  `json:"status"` // pass, fail or error
+	Message  string  `json:"message,omitempty"`
+	TestCode string  `json:"test_code"` // the scenario's script
+	Filename string  `json:"filename"`  // the script, from the workbook's root
+	LineNo   int     `json:"line_no"`   // the line that failed; 0 for a pass
+	Duration float64 `json:"duration"`  // seconds
+	Score    int     `json:"score"`
+	MaxScore int     `json:"max_score"`
 }
 
 // NewResult builds the autograder's report from lesson reports. A lesson
@@ -47,16 +51,22 @@ func NewResult(reports []Report) Result {
 				res.add(TestResult{Name: rep.Lesson.Name, Status: "error", Message: rep.Problem})
 			}
 			for _, name := range names {
+				file := scenarioFile(filepath.Join(rep.Lesson.Dir, "testdata"), name)
 				res.add(TestResult{
 					Name: rep.Lesson.Name + "/" + name, Status: "error",
 					Message:  rep.Lesson.Name + " could not run its scenarios: " + rep.Problem,
-					TestCode: script(rep.Lesson.Dir + "/testdata/" + name + ".txtar"),
+					TestCode: script(file),
+					Filename: fromRoot(rep.Lesson, file),
 				})
 			}
 			continue
 		}
 		for _, s := range rep.Scenarios {
-			t := TestResult{Name: s.Lesson + "/" + s.Name, Status: "pass", TestCode: script(s.File), Score: 1}
+			t := TestResult{Name: s.Lesson + "/" + s.Name, Status: "pass", TestCode: script(s.File), Score: 1,
+				Filename: fromRoot(rep.Lesson, s.File), Duration: s.Elapsed.Seconds()}
+			if s.Failure != nil {
+				t.LineNo = s.Failure.Line
+			}
 			switch s.Status {
 			case Skip:
 				t.Message = "skipped on this machine: " + strings.TrimPrefix(LastLines(strings.TrimSpace(s.Log), 1), "> ")
@@ -88,7 +98,8 @@ type ExerciseReport struct {
 func (r *Result) AddExercises(reports []ExerciseReport, count bool) {
 	for _, er := range reports {
 		e := er.Exercise
-		t := TestResult{Name: "exercise " + e.ID() + ": " + e.Title(), Status: "pass", Score: 1, TestCode: scripts(e.Dir)}
+		t := TestResult{Name: "exercise " + e.ID() + ": " + e.Title(), Status: "pass", Score: 1, TestCode: scripts(e.Dir),
+			Filename: fromRoot(e.Lesson, e.Dir)}
 		if er.Status != Pass {
 			t.Status, t.Score = "fail", 0
 			switch {
@@ -96,6 +107,10 @@ func (r *Result) AddExercises(reports []ExerciseReport, count bool) {
 				t.Message = "the checks could not run: " + er.Problem
 			case er.Failed != nil:
 				t.Message = Message(*er.Failed)
+				t.Filename = fromRoot(e.Lesson, er.Failed.File)
+				if er.Failed.Failure != nil {
+					t.LineNo = er.Failed.Failure.Line
+				}
 			default:
 				t.Message = "not done yet"
 			}
@@ -105,6 +120,17 @@ func (r *Result) AddExercises(reports []ExerciseReport, count bool) {
 		}
 		r.add(t)
 	}
+}
+
+// fromRoot is a lesson's file as a path from the workbook's root, with
+// forward slashes: lessons/01-echo/testdata/hello.txtar.
+func fromRoot(l Lesson, file string) string {
+	if l.Dir != "" {
+		if rel, err := filepath.Rel(filepath.Dir(filepath.Dir(l.Dir)), file); err == nil {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(file)
 }
 
 // scripts returns the text of every check script in dir, one after the
