@@ -69,6 +69,9 @@ type Report struct {
 	// Problem is set when the lesson failed outside any scenario: it does
 	// not build, or its test ended early. Output then says why.
 	Problem string
+	// Updated lists the expected sections that -update rewrote, one
+	// "updated FILE: SECTION" each.
+	Updated []string
 }
 
 // Passed reports whether the lesson ran and every scenario passed or was
@@ -182,6 +185,9 @@ type Options struct {
 	// are killed (on Unix the whole process group), so nothing is left
 	// running; each scenario has its own, shorter limit inside.
 	Limit time.Duration
+	// Update rewrites the expected sections of the scenarios that differ
+	// with what came: for authors, after a deliberate change.
+	Update bool
 }
 
 // DefaultLimit bounds a lesson's whole go test, builds included. Each
@@ -294,7 +300,11 @@ func run(ctx context.Context, l Lesson, opts Options, su suite, each func(Scenar
 	for _, level := range strings.Split(su.test, "/") {
 		pattern = append(pattern, "^"+regexp.QuoteMeta(level)+"$")
 	}
-	cmd := exec.CommandContext(runCtx, "go", "test", "-json", "-count=1", "-run", strings.Join(pattern, "/"), ".")
+	args := []string{"test", "-json", "-count=1", "-run", strings.Join(pattern, "/"), "."}
+	if opts.Update {
+		args = append(args, "-update") // a flag of the test binary's own
+	}
+	cmd := exec.CommandContext(runCtx, "go", args...)
 	cmd.Dir = l.Dir
 	cmd.Env = append(os.Environ(), ResultsEnv+"="+results, "SOCKETBOOK_RACE="+race)
 	cmd.Env = append(cmd.Env, su.env...)
@@ -319,6 +329,9 @@ func run(ctx context.Context, l Lesson, opts Options, su suite, each func(Scenar
 		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
 			outside.WriteString(sc.Text() + "\n") // a build error, printed as plain text
 			continue
+		}
+		if line, ok := strings.CutPrefix(ev.Output, updatedPrefix); ok {
+			rep.Updated = append(rep.Updated, strings.TrimSpace(updatedPrefix+line))
 		}
 		name, ok := strings.CutPrefix(ev.Test, su.test+"/")
 		if !ok {
@@ -404,6 +417,10 @@ func goProblem(out string) string {
 	}
 	return strings.Join(keep, "\n")
 }
+
+// updatedPrefix starts a line the harness prints for each section that
+// -update rewrote (internal/scenario.Updated).
+const updatedPrefix = "updated "
 
 // event is one line of `go test -json` (see `go doc test2json`).
 type event struct {

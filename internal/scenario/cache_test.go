@@ -141,3 +141,39 @@ func changeOneByte(t *testing.T, file string, when time.Time) {
 	require.NoError(t, os.WriteFile(file, data, 0o666))
 	require.NoError(t, os.Chtimes(file, when, when))
 }
+
+// -update rewrites a deliberately changed expectation with what came, and
+// the scenario then passes without it.
+func TestUpdateRewritesTheExpectation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test on a copy of the workbook; skipped with -short")
+	}
+	book := copyWorkbook(t)
+	lesson := filepath.Join(book, "lessons", "01-echo")
+	script := filepath.Join(lesson, "testdata", "hello.txtar")
+	original, err := os.ReadFile(script)
+	require.NoError(t, err)
+	changed := strings.Replace(string(original), "-- hello.txt --\nhello\n", "-- hello.txt --\nhellX\n", 1)
+	require.NotEqual(t, string(original), changed, "hello.txtar has no hello.txt section to change")
+	require.NoError(t, os.WriteFile(script, []byte(changed), 0o666))
+
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command("go", append([]string{"test", "-count=1", "-v", "-run", "TestScenarios/^hello$", "."}, args...)...)
+		cmd.Dir = lesson
+		cmd.Env = append(os.Environ(), "SOCKETBOOK_RACE=0")
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := run()
+	require.Error(t, err, "the changed expectation must fail first:\n%s", out)
+
+	out, err = run("-update")
+	require.NoError(t, err, "with -update the scenario passes:\n%s", out)
+	require.Contains(t, out, "updated testdata/hello.txtar: hello.txt")
+	now, err := os.ReadFile(script)
+	require.NoError(t, err)
+	require.Equal(t, string(original), string(now), "-update must write back what the server sent")
+
+	out, err = run()
+	require.NoError(t, err, "after -update the scenario passes on its own:\n%s", out)
+}

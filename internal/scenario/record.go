@@ -39,8 +39,9 @@ type record struct {
 	diagnosis string
 	saved     map[string][]byte // bulk data, kept in files when the script fails
 	wire      []grade.Timeline
-	procs     []*exec.Cmd // background programs, noted before they were stopped
-	stdout    string      // of the last command, when the script ended
+	procs     []*exec.Cmd       // background programs, noted before they were stopped
+	updates   map[string]string // -update: archive file -> its new text
+	stdout    string            // of the last command, when the script ended
 	stderr    string
 	killer    *time.Timer
 }
@@ -176,6 +177,9 @@ func (r *record) finish(t *testing.T, log, raceDir string) {
 		r.killer.Stop()
 	}
 	r.mu.Unlock()
+	if err := r.applyUpdates(); err != nil {
+		t.Errorf("-update: cannot rewrite %s: %v", r.orig, err)
+	}
 	race := raceReport(raceDir, r.procs, r.keep)
 	switch {
 	case t.Skipped():

@@ -90,6 +90,7 @@ type flags struct {
 	jsonFile                              string
 	exercise, answer                      string // an exercise's ID, such as 01/2
 	countExercises                        bool   // exercises count towards the verdict
+	update                                bool   // rewrite the expected sections that differ
 	format                                string // of the -json report: classroom or exercism
 }
 
@@ -104,6 +105,7 @@ func parse(args []string, out io.Writer) (flags, []string, error) {
 	fs.StringVar(&f.jsonFile, "json", "", "write a report for an autograder to `FILE` (implies -k); it has one test per exercise too")
 	fs.StringVar(&f.exercise, "exercise", "", "check one exercise, such as 01/2 (exit status 0 when it is done)")
 	fs.StringVar(&f.answer, "answer", "", "show the model answer of an exploratory exercise, such as 01/5, once you have tried it")
+	fs.BoolVar(&f.update, "update", false, "for scenario authors: rewrite the expected sections of the scenarios that differ with what came, and say which")
 	fs.StringVar(&f.format, "format", "classroom", "the shape of the -json report: classroom, or exercism (Exercism's results.json, version 3; exit status 0 once it is written)")
 	fs.BoolVar(&f.countExercises, "exercises", false, "with -json: an exercise not done fails the report and the exit status, as a scenario would")
 	fs.Usage = func() {
@@ -129,6 +131,9 @@ func parse(args []string, out io.Writer) (flags, []string, error) {
 	}
 	if f.format != "classroom" && f.format != "exercism" {
 		return f, nil, fmt.Errorf("-format %q: the report's shapes are classroom and exercism (see -h)", f.format)
+	}
+	if f.update && (f.jsonFile != "" || f.list || f.watch) {
+		return f, nil, errors.New("-update rewrites scenarios for their authors: it cannot be used with -json, -list or -watch (see -h)")
 	}
 	if f.format != "classroom" && f.jsonFile == "" {
 		return f, nil, errors.New("-format goes with -json: it is the shape of the report (see -h)")
@@ -172,7 +177,7 @@ func run(ctx context.Context, args []string, e env) error {
 		}
 		return showAnswer(p, ex)
 	}
-	r := &runner{p: p, opts: grade.Options{Race: f.race, Limit: e.limit}, keepGoing: f.keepGoing, state: st, all: all}
+	r := &runner{p: p, opts: grade.Options{Race: f.race, Limit: e.limit, Update: f.update}, keepGoing: f.keepGoing, state: st, all: all}
 	if f.exercise != "" {
 		ex, err := grade.FindExercise(all, f.exercise)
 		if err != nil {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/socketbook/socketbook/internal/grade"
 )
@@ -36,6 +38,13 @@ func (r *runner) run(ctx context.Context, lessons []grade.Lesson) ([]grade.Repor
 		}
 		order.flush()
 		reports = append(reports, rep)
+		for _, line := range rep.Updated {
+			// "updated testdata/x.txtar: want.txt", from the lesson's folder.
+			fmt.Fprintf(r.p.out, "  updated %s/%s\n", r.p.rel(l.Dir), strings.TrimPrefix(line, "updated "))
+		}
+		if len(rep.Updated) > 0 {
+			fmt.Fprintln(r.p.out, "  (the wire variants ran with the old text: run again without -update to check them all)")
+		}
 		r.state.record(rep)
 		var t tally
 		t.addReport(rep)
