@@ -321,6 +321,8 @@ func run(ctx context.Context, l Lesson, opts Options, su suite, each func(Scenar
 	}
 
 	logs := map[string]*strings.Builder{}
+	var whole strings.Builder // the suite's own output, such as why it skipped
+	skipped := false
 	var outside strings.Builder // output that belongs to no scenario
 	sc := bufio.NewScanner(stdout)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
@@ -332,6 +334,14 @@ func run(ctx context.Context, l Lesson, opts Options, su suite, each func(Scenar
 		}
 		if line, ok := strings.CutPrefix(ev.Output, updatedPrefix); ok {
 			rep.Updated = append(rep.Updated, strings.TrimSpace(updatedPrefix+line))
+		}
+		if ev.Test == su.test {
+			switch ev.Action {
+			case "output":
+				whole.WriteString(ev.Output)
+			case "skip":
+				skipped = true
+			}
 		}
 		name, ok := strings.CutPrefix(ev.Test, su.test+"/")
 		if !ok {
@@ -378,6 +388,20 @@ func run(ctx context.Context, l Lesson, opts Options, su suite, each func(Scenar
 		}
 	}
 	waitErr := cmd.Wait()
+	if skipped && len(rep.Scenarios) == 0 {
+		// The whole suite skipped (this system cannot run it): each of
+		// its scenarios is skipped, for the same reason.
+		why := LastLines(cleanLog(whole.String()), 1)
+		names, _ := ScenariosIn(su.dir)
+		for _, name := range names {
+			file := scenarioFile(su.dir, name)
+			s := Scenario{Lesson: l.Name, Name: name, Status: Skip, Log: why, File: file}
+			rep.Scenarios = append(rep.Scenarios, s)
+			if each != nil {
+				each(s)
+			}
+		}
+	}
 	// They finished in any order; report them in the order of their names.
 	sort.Slice(rep.Scenarios, func(i, j int) bool { return rep.Scenarios[i].Name < rep.Scenarios[j].Name })
 	if ctx.Err() != nil {
