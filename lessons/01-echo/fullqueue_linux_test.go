@@ -21,13 +21,11 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/socketbook/socketbook/internal/procnet"
 	"github.com/socketbook/socketbook/internal/scenario"
 	"github.com/socketbook/socketbook/internal/wire"
 )
@@ -139,12 +137,11 @@ func setBacklog(ln *net.TCPListener, backlog int) error {
 // listening socket's rx_queue is that number (`ss -ltn` calls it Recv-Q).
 func waitQueued(addr netip.AddrPort, n int, deadline time.Time) error {
 	for {
-		table, err := os.ReadFile("/proc/net/tcp")
+		got, found, err := procnet.ListenQueue(addr)
 		if err != nil {
 			return err
 		}
-		got, ok := listenQueue(string(table), addr)
-		if ok && got == n {
+		if found && got == n {
 			return nil
 		}
 		if time.Now().After(deadline) {
@@ -152,33 +149,4 @@ func waitQueued(addr netip.AddrPort, n int, deadline time.Time) error {
 		}
 		time.Sleep(10 * time.Millisecond) // poll; the wait ends as soon as the count is right
 	}
-}
-
-// listenQueue finds the listening socket on addr in the text of
-// /proc/net/tcp and returns how many connections wait in its accept queue.
-// A line looks like this (the addresses are hex, the IPv4 address in the
-// machine's byte order, 0A is LISTEN, and rx_queue follows the colon in
-// the fifth field):
-//
-//	sl  local_address rem_address   st tx_queue:rx_queue ...
-//	 0: 0100007F:A7C9 00000000:0000 0A 00000000:00000002 ...
-func listenQueue(table string, addr netip.AddrPort) (int, bool) {
-	ip := addr.Addr().As4()
-	local := fmt.Sprintf("%02X%02X%02X%02X:%04X", ip[3], ip[2], ip[1], ip[0], addr.Port())
-	for _, line := range strings.Split(table, "\n") {
-		f := strings.Fields(line)
-		if len(f) < 5 || f[1] != local || f[3] != "0A" {
-			continue
-		}
-		_, rx, ok := strings.Cut(f[4], ":")
-		if !ok {
-			continue
-		}
-		n, err := strconv.ParseUint(rx, 16, 31)
-		if err != nil {
-			continue
-		}
-		return int(n), true
-	}
-	return 0, false
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/socketbook/socketbook/internal/procnet"
 	"github.com/socketbook/socketbook/internal/scenario"
 )
 
@@ -173,7 +174,7 @@ func udpSendMany(ts *testscript.TestScript, neg bool, args []string) {
 // its receive queue: its program has read every datagram that came.
 func waitRead(addr netip.AddrPort, deadline time.Time) error {
 	for {
-		queued, found, err := receiveQueue(addr)
+		queued, found, err := procnet.ReceiveQueue(addr)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package lesson_test
+package procnet
 
 import (
 	"fmt"
@@ -16,26 +16,26 @@ const procNetTCP = `  sl  local_address rem_address   st tx_queue rx_queue tr tm
 `
 
 func TestListenQueue(t *testing.T) {
-	n, ok := listenQueue(procNetTCP, netip.MustParseAddrPort("127.0.0.1:42953"))
+	n, ok := Queue(procNetTCP, netip.MustParseAddrPort("127.0.0.1:42953"), listening)
 	assert.True(t, ok)
 	assert.Equal(t, 2, n, "the listener's line, not the connection's on the same port")
 
-	_, ok = listenQueue(procNetTCP, netip.MustParseAddrPort("127.0.0.1:1"))
+	_, ok = Queue(procNetTCP, netip.MustParseAddrPort("127.0.0.1:1"), listening)
 	assert.False(t, ok, "no listener on that port")
 
-	_, ok = listenQueue(strings.ReplaceAll(procNetTCP, ":00000002", ":zz"), netip.MustParseAddrPort("127.0.0.1:42953"))
+	_, ok = Queue(strings.ReplaceAll(procNetTCP, ":00000002", ":zz"), netip.MustParseAddrPort("127.0.0.1:42953"), listening)
 	assert.False(t, ok, "a line that cannot be read is skipped")
 }
 
-// FuzzListenQueue feeds the parser whatever text may come: it must never
+// FuzzQueue feeds the parser whatever text may come: it must never
 // panic, and a count it reports comes from a listener's line.
-func FuzzListenQueue(f *testing.F) {
+func FuzzQueue(f *testing.F) {
 	f.Add(procNetTCP, uint16(42953))
 	f.Add("", uint16(0))
 	f.Add("0: 0100007F:0001 x 0A :", uint16(1))
 	f.Add("0: 0100007F:0001 x 0A 0:FFFFFFFFFFFF", uint16(1))
 	f.Fuzz(func(t *testing.T, table string, port uint16) {
-		n, ok := listenQueue(table, netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), port))
+		n, ok := Queue(table, netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), port), listening)
 		if !ok && n != 0 {
 			t.Fatalf("no listener found, yet a count of %d", n)
 		}
@@ -46,4 +46,14 @@ func FuzzListenQueue(f *testing.F) {
 			t.Fatalf("a count of %d, but no line names port %d", n, port)
 		}
 	})
+}
+
+func TestReceiveQueue(t *testing.T) {
+	udp := `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops
+  7: 0100007F:270F 00000000:0000 07 00000000:00000340 00:00000000 00000000     0        0 1 2 0 0
+  8: 0100007F:270F 0100007F:9C40 01 00000000:00000010 00:00000000 00000000     0        0 1 2 0 0
+`
+	n, ok := Queue(udp, netip.MustParseAddrPort("127.0.0.1:9999"), unconnected)
+	assert.True(t, ok)
+	assert.Equal(t, 0x340, n, "the unconnected socket's line, not the connected one's on the same port")
 }
