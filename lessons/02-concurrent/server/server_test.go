@@ -34,9 +34,10 @@ func TestMain(m *testing.M) {
 }
 
 // patience bounds every wait in these tests. It is not a timing assertion:
-// a correct server is done long before, and a broken one fails here
-// instead of hanging the test run.
-const patience = 30 * time.Second
+// a correct server is done long before, and a broken one fails here in
+// seconds instead of hanging the test run (the same patience as the
+// scenarios' waits).
+const patience = 5 * time.Second
 
 // testServer returns a server with roomy limits.
 func testServer() *server {
