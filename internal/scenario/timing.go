@@ -108,26 +108,20 @@ func stopsAt(start, deadline time.Time) time.Time {
 	return deadline.Add(-2 * grace)
 }
 
-// waitDeadline is the deadline for one wait of a script command: patience
-// from now, or the script's end if that comes first. hang reports which.
-func waitDeadline(ts *testscript.TestScript) (deadline time.Time, hang func() bool) {
-	w := scriptRecord(ts).when
-	deadline = time.Now().Add(w.patience)
-	if w.end.Before(deadline) {
-		deadline = w.end
-	}
-	return deadline, func() bool { return !time.Now().Before(deadline) }
-}
-
-// Patience returns how long one wait of a lesson's own script command may
-// last, and records that the command is waiting for what, so that a wait
-// that runs out is reported as a hang naming it. Use it for every deadline
-// a command sets:
+// Patience returns the deadline for one wait of a script command: patience
+// from now, or the script's end if that comes first. It also records what
+// the command is waiting for, so that a wait that runs out is reported as a
+// hang naming it. A lesson's own commands use it for every deadline they
+// set:
 //
 //	conn.SetReadDeadline(scenario.Patience(ts, "a reply from the server"))
 func Patience(ts *testscript.TestScript, what string) time.Time {
-	deadline, _ := waitDeadline(ts)
-	scriptRecord(ts).waitingFor(what)
+	rec := scriptRecord(ts)
+	deadline := time.Now().Add(rec.when.patience)
+	if rec.when.end.Before(deadline) {
+		deadline = rec.when.end
+	}
+	rec.waitingFor(what)
 	return deadline
 }
 
