@@ -127,6 +127,14 @@ func FindExercise(lessons []Lesson, id string) (Exercise, error) {
 // exercise named by slug: one go test for all, each scenario named
 // "2-upper-case/hello".
 func RunExercises(ctx context.Context, l Lesson, slug string, opts Options, each func(Scenario)) (Report, error) {
+	left, err := stillStubs(l)
+	if err != nil {
+		return Report{}, err
+	}
+	if len(left) > 0 && len(left) >= StarterPieces(l) {
+		// An exercise changes the lesson's programs: they must exist first.
+		return Report{Lesson: l, NotWritten: left, Stubbed: true, Problem: NotWrittenMessage(left)}, nil
+	}
 	which := slug
 	if which == "" {
 		which = "all"

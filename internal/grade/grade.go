@@ -72,6 +72,11 @@ type Report struct {
 	// Updated lists the expected sections that -update rewrote, one
 	// "updated FILE: SECTION" each.
 	Updated []string
+	// NotWritten lists, in a starter edition, the pieces of the lesson
+	// that are still stubs. When none of them is written the scenarios
+	// do not run: each fails for that reason alone.
+	NotWritten []Piece
+	Stubbed    bool
 }
 
 // Passed reports whether the lesson ran and every scenario passed or was
@@ -264,7 +269,59 @@ func Run(ctx context.Context, l Lesson, opts Options, each func(Scenario)) (Repo
 	if why := Missing(l); why != "" {
 		return Report{Lesson: l, Problem: why}, nil
 	}
-	return run(ctx, l, opts, suite{test: "TestScenarios", dir: filepath.Join(l.Dir, "testdata")}, each)
+	left, err := stillStubs(l)
+	if err != nil {
+		return Report{}, err
+	}
+	if len(left) > 0 && len(left) >= StarterPieces(l) {
+		return stubbed(l, left)
+	}
+	rep, err := run(ctx, l, opts, suite{test: "TestScenarios", dir: filepath.Join(l.Dir, "testdata")}, each)
+	rep.NotWritten = left
+	if len(left) > 0 {
+		// Some pieces are written: their scenarios may pass, and each
+		// failure says first what is still missing.
+		for _, s := range rep.Scenarios {
+			if s.Failure != nil {
+				s.Failure.Reason = NotWrittenMessage(left) + "\n" + s.Failure.Reason
+			}
+		}
+	}
+	return rep, err
+}
+
+// stillStubs lists the lesson's pieces that are still stubs, in a starter
+// edition; in the reference it reads nothing, so go test's cache does not
+// take the lesson's folders as inputs.
+func stillStubs(l Lesson) ([]Piece, error) {
+	if !IsStarter(filepath.Dir(filepath.Dir(l.Dir))) {
+		return nil, nil
+	}
+	return NotWritten(l)
+}
+
+// stubbed is the report of a lesson none of whose pieces is written yet:
+// every scenario fails, for that reason only, without running.
+func stubbed(l Lesson, left []Piece) (Report, error) {
+	rep := Report{Lesson: l, NotWritten: left, Stubbed: true}
+	names, err := Scenarios(l)
+	if err != nil {
+		return Report{}, err
+	}
+	dir := filepath.Join(l.Dir, "testdata")
+	for _, name := range names {
+		file := scenarioFile(dir, name)
+		head, _ := ReadHeader(file)
+		f := &Failure{Reason: NotWrittenMessage(left)}
+		if rel, err := filepath.Rel(filepath.Dir(filepath.Dir(l.Dir)), file); err == nil {
+			f.File = filepath.ToSlash(rel)
+		}
+		rep.Scenarios = append(rep.Scenarios, Scenario{
+			Lesson: l.Name, Name: name, Status: Fail, Comment: head.Comment,
+			Readme: head.Readme, File: file, Failure: f,
+		})
+	}
+	return rep, nil
 }
 
 // suite is the go test that run runs: a test whose subtests are scenarios.

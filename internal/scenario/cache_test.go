@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/socketbook/socketbook/internal/grade"
 	"github.com/stretchr/testify/require"
 )
 
@@ -79,6 +80,9 @@ func copyWorkbook(t *testing.T) string {
 	t.Helper()
 	src, err := filepath.Abs("../..")
 	require.NoError(t, err)
+	if grade.IsStarter(src) {
+		t.Skip("a starter edition: this test needs lesson 01 written; the reference workbook runs it")
+	}
 	dst := t.TempDir()
 	for _, path := range []string{"go.mod", "go.sum", "workbook_test.go", "internal", "lessons/01-echo"} {
 		copyTree(t, filepath.Join(src, path), filepath.Join(dst, path))

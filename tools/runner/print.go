@@ -92,6 +92,23 @@ func (t tally) String() string {
 // explain shows, for each failed scenario, what it checks, the command
 // that failed and why (expected and actual text, and the diff), what the
 // processes did, the server's log, and where to read.
+// notWritten greets a lesson of a starter edition with what is left to
+// write, one line a piece, and what the written pieces scored.
+func (p *printer) notWritten(rep grade.Report) {
+	dir := p.rel(rep.Lesson.Dir)
+	for _, piece := range rep.NotWritten {
+		fmt.Fprintf(p.out, "  %s is not written yet: see %q in %s/README.md (%s/%s:%d)\n",
+			capitalise(piece.What), piece.Section, dir, dir, piece.File, piece.Line)
+	}
+	if rep.Stubbed {
+		fmt.Fprintf(p.out, "  Write them, then run this again; %s/TODO.md lists them all.\n\n", dir)
+		return
+	}
+	var t tally
+	t.addReport(rep)
+	fmt.Fprintf(p.out, "  with what you have written so far: %s\n\n", t)
+}
+
 func (p *printer) explain(rep grade.Report, rerun func(dir string, s grade.Scenario) string) {
 	dir := p.rel(rep.Lesson.Dir)
 	shown := 0

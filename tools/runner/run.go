@@ -49,9 +49,15 @@ func (r *runner) run(ctx context.Context, lessons []grade.Lesson) ([]grade.Repor
 		var t tally
 		t.addReport(rep)
 		total.merge(t)
-		r.p.lessonEnd(rep, t)
-		if !rep.Passed() {
+		if len(rep.NotWritten) > 0 {
+			r.p.notWritten(rep)
+		} else {
+			r.p.lessonEnd(rep, t)
+		}
+		if !rep.Passed() && !rep.Stubbed {
 			r.p.explain(rep, lessonRerun)
+		}
+		if !rep.Passed() {
 			if rest := lessons[i+1:]; len(rest) > 0 && !r.keepGoing {
 				stopped = grade.Names(rest)
 				r.p.stopped(l, rest)
