@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/socketbook/socketbook/internal/grade"
@@ -25,7 +26,11 @@ func (r *runner) check(ctx context.Context, e grade.Exercise) ([]grade.Report, e
 	r.state.save()
 	var t tally
 	t.addReport(rep)
-	r.p.lessonEnd(rep, t)
+	if rep.Stubbed {
+		r.p.notWritten(rep) // an exercise builds on the lesson's own pieces
+	} else {
+		r.p.lessonEnd(rep, t)
+	}
 	if status != grade.Pass {
 		if rep.Problem == "" {
 			r.p.explain(rep, func(string, grade.Scenario) string {
@@ -79,6 +84,9 @@ func showAnswer(p *printer, e grade.Exercise) error {
 		return fmt.Errorf("exercise %s (%s) builds something, and its checks say when it is done: go run ./tools/runner -exercise %s", e.ID(), e.Title(), e.ID())
 	}
 	file := e.Answer()
+	if file == "" && grade.IsStarter(filepath.Dir(filepath.Dir(e.Lesson.Dir))) {
+		return fmt.Errorf("exercise %s (%s): in this starter edition your instructor keeps the model answers; write yours in %s", e.ID(), e.Title(), p.rel(filepath.Join(e.Dir, "my-answer.md")))
+	}
 	if file == "" {
 		return fmt.Errorf("exercise %s (%s) has no model answer yet", e.ID(), e.Title())
 	}
