@@ -189,3 +189,26 @@ func readFailure(dir, test string) *Failure {
 	}
 	return &f
 }
+
+// Controls spells out CR, tab, NUL and the other control bytes, and the
+// replacement character of bytes that are not UTF-8, keeping newlines: in
+// a log or on the wire "stopped\r" and "stopped" differ, so the reader
+// must see it.
+func Controls(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteRune(r)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f || r == 0xfffd:
+			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

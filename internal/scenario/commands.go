@@ -13,6 +13,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/socketbook/socketbook/internal/grade"
 )
 
 // commands returns the commands every lesson's scripts can use.
@@ -128,18 +129,7 @@ func spell(s string) string {
 			continue
 		}
 		body, newline := strings.CutSuffix(line, "\n")
-		for _, r := range body {
-			switch {
-			case r == '\r':
-				b.WriteString(`\r`)
-			case r == '\t':
-				b.WriteString(`\t`)
-			case r < 0x20 || r == 0x7f || r == 0xfffd:
-				b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
-			default:
-				b.WriteRune(r)
-			}
-		}
+		b.WriteString(grade.Controls(body))
 		if newline {
 			b.WriteString("↵\n")
 		} else {

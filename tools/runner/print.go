@@ -241,21 +241,4 @@ func indent(s, by string) string { return grade.Indent(s, by) }
 
 // visible spells out CR, tabs, NUL and other control bytes in a log, so
 // "stopped\r" does not look like "stopped".
-func visible(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			b.WriteRune(r)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
+func visible(s string) string { return grade.Controls(s) }
