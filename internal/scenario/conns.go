@@ -106,7 +106,7 @@ func send(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: send NAME TEXT")
 	}
 	conn := get(ts, args[0])
-	conn.SetWriteDeadline(Patience(ts, args[0]+" to take what the script sends (is the peer reading?)"))
+	ts.Check(conn.SetWriteDeadline(Patience(ts, args[0]+" to take what the script sends (is the peer reading?)")))
 	_, err := io.WriteString(conn, unescape(ts, args[1]))
 	if isTimeout(err) {
 		Hang(ts, "%s: the peer does not take what the script sends", args[0])
@@ -121,7 +121,7 @@ func recv(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: recv NAME TEXT")
 	}
 	conn, want := get(ts, args[0]), unescape(ts, args[1])
-	conn.SetReadDeadline(Patience(ts, fmt.Sprintf("%q on %s", want, args[0])))
+	ts.Check(conn.SetReadDeadline(Patience(ts, fmt.Sprintf("%q on %s", want, args[0]))))
 	got := make([]byte, len(want))
 	n, err := io.ReadFull(conn, got)
 	if err != nil {
@@ -139,7 +139,7 @@ func recvEOF(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: recveof NAME")
 	}
 	conn := get(ts, args[0])
-	conn.SetReadDeadline(Patience(ts, "the end of the stream on "+args[0]+" (is the peer closing its side?)"))
+	ts.Check(conn.SetReadDeadline(Patience(ts, "the end of the stream on "+args[0]+" (is the peer closing its side?)")))
 	rest, err := io.ReadAll(conn)
 	if len(rest) > 0 {
 		ts.Fatalf("%s: want the end of the stream, got %q first", args[0], clipBytes(rest))
@@ -157,7 +157,7 @@ func recvReset(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: recvreset NAME")
 	}
 	conn := get(ts, args[0])
-	conn.SetReadDeadline(Patience(ts, "a reset (RST) on "+args[0]))
+	ts.Check(conn.SetReadDeadline(Patience(ts, "a reset (RST) on "+args[0])))
 	rest, err := io.ReadAll(conn)
 	switch {
 	case len(rest) > 0:
@@ -179,7 +179,7 @@ func recvUntil(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("usage: recvuntil NAME TEXT")
 	}
 	conn, want := get(ts, args[0]), unescape(ts, args[1])
-	conn.SetReadDeadline(Patience(ts, fmt.Sprintf("%q on %s", want, args[0])))
+	ts.Check(conn.SetReadDeadline(Patience(ts, fmt.Sprintf("%q on %s", want, args[0]))))
 	var got []byte
 	one := make([]byte, 1) // byte by byte, so nothing after TEXT is taken
 	for !bytes.HasSuffix(got, []byte(want)) {

@@ -137,7 +137,7 @@ func (r *record) noteBackground() {
 	r.killer = time.AfterFunc(time.Until(r.when.deadline), func() {
 		for _, cmd := range procs {
 			if cmd.Process != nil {
-				cmd.Process.Kill() // os.ErrProcessDone for one that has exited
+				_ = cmd.Process.Kill() // os.ErrProcessDone for one that has exited
 			}
 		}
 	})

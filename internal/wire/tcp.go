@@ -158,9 +158,13 @@ func (p *Proxy) read(src net.Conn, buf []byte) (n, reads int, err error) {
 		return n, 1, err
 	}
 	reads = 1
-	defer src.SetReadDeadline(time.Time{})
+	// Without the deadline back at zero the next read would time out; a
+	// connection that cannot take it is broken, and that read will say so.
+	defer func() { _ = src.SetReadDeadline(time.Time{}) }()
 	for n < len(buf) {
-		src.SetReadDeadline(time.Now().Add(p.Merge))
+		if err := src.SetReadDeadline(time.Now().Add(p.Merge)); err != nil {
+			return n, reads, err
+		}
 		m, err := src.Read(buf[n:])
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			return n, reads, nil
@@ -240,8 +244,7 @@ func network(addr string) string {
 
 // closeWrite half-closes conn (sends FIN) where it can, or closes it.
 func closeWrite(conn net.Conn) {
-	if cw, ok := conn.(interface{ CloseWrite() error }); ok {
-		cw.CloseWrite()
+	if cw, ok := conn.(interface{ CloseWrite() error }); ok && cw.CloseWrite() == nil {
 		return
 	}
 	conn.Close()
@@ -250,7 +253,7 @@ func closeWrite(conn net.Conn) {
 // abort closes conn with RST rather than FIN, to pass a reset on.
 func abort(conn net.Conn) {
 	if tc, ok := conn.(*net.TCPConn); ok {
-		tc.SetLinger(0)
+		_ = tc.SetLinger(0) // if it fails, the close is a FIN: the best left to do
 	}
 	conn.Close()
 }

@@ -40,7 +40,7 @@ func (t *Timeline) Printf(id int, format string, args ...any) {
 	line += fmt.Sprintf(format, args...) + "\n"
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	io.WriteString(t.w, line)
+	_, _ = io.WriteString(t.w, line) // a timeline that cannot be written has no reader to tell
 }
 
 // show renders a chunk as the Timeline is set to.

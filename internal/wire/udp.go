@@ -100,7 +100,11 @@ func (p *UDPProxy) Serve(ctx context.Context, pc *net.UDPConn) error {
 			}()
 		}
 		msg := append([]byte(nil), buf[:n]...)
-		p.forward(s.id, "client → server", client.String()+">", msg, func(b []byte) { s.conn.Write(b) })
+		p.forward(s.id, "client → server", client.String()+">", msg, func(b []byte) {
+			if _, err := s.conn.Write(b); err != nil {
+				p.Log.Printf(s.id, "client → server  %v", err) // lost, as a datagram may be
+			}
+		})
 	}
 }
 
@@ -119,7 +123,11 @@ func (p *UDPProxy) replies(id int, s *net.UDPConn, pc *net.UDPConn, client *net.
 			continue
 		}
 		msg := append([]byte(nil), buf[:n]...)
-		p.forward(id, "server → client", client.String()+"<", msg, func(b []byte) { pc.WriteToUDP(b, client) })
+		p.forward(id, "server → client", client.String()+"<", msg, func(b []byte) {
+			if _, err := pc.WriteToUDP(b, client); err != nil {
+				p.Log.Printf(id, "server → client  %v", err)
+			}
+		})
 	}
 }
 

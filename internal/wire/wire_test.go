@@ -62,7 +62,7 @@ func echoServer(t *testing.T) string {
 			go func() {
 				defer wg.Done()
 				defer conn.Close()
-				io.Copy(conn, conn)
+				_, _ = io.Copy(conn, conn) // a broken echo shows in what the test reads back
 			}()
 		}
 	}()
@@ -94,7 +94,9 @@ func roundTrip(t *testing.T, addr string, data []byte) []byte {
 	sent := make(chan error, 1)
 	go func() {
 		_, err := conn.Write(data)
-		conn.(*net.TCPConn).CloseWrite()
+		if err == nil {
+			err = conn.(*net.TCPConn).CloseWrite()
+		}
 		sent <- err
 	}()
 	got, err := io.ReadAll(conn)
@@ -105,7 +107,8 @@ func roundTrip(t *testing.T, addr string, data []byte) []byte {
 
 func TestProxyKeepsEveryByte(t *testing.T) {
 	data := make([]byte, 256*1024)
-	rand.Read(data)
+	_, err := rand.Read(data)
+	require.NoError(t, err)
 	for name, opts := range map[string]Options{
 		"plain":   {},
 		"split 7": {Split: 7},
@@ -126,8 +129,9 @@ func TestProxyKeepsEveryByte(t *testing.T) {
 func TestSplitOneByteAtATime(t *testing.T) {
 	p := &Proxy{Options: Options{Split: 1}}
 	src, dst := net.Pipe()
+	delivered := make(chan error, 1)
 	go func() {
-		p.deliver(src, []byte("hello\n"))
+		delivered <- p.deliver(src, []byte("hello\n"))
 		src.Close()
 	}()
 	var reads []string
@@ -140,6 +144,7 @@ func TestSplitOneByteAtATime(t *testing.T) {
 		reads = append(reads, string(buf[:n]))
 	}
 	assert.Equal(t, []string{"h", "e", "l", "l", "o", "\n"}, reads)
+	assert.NoError(t, <-delivered)
 }
 
 func TestTimeline(t *testing.T) {
@@ -156,7 +161,7 @@ func TestTimeline(t *testing.T) {
 		_, err = io.ReadFull(conn, make([]byte, len(line)))
 		require.NoError(t, err)
 	}
-	conn.(*net.TCPConn).CloseWrite()
+	require.NoError(t, conn.(*net.TCPConn).CloseWrite())
 	_, err = io.ReadAll(conn)
 	require.NoError(t, err)
 	conn.Close()
@@ -197,7 +202,7 @@ func TestResetPassesThrough(t *testing.T) {
 	_, err = io.ReadFull(server, make([]byte, 1))
 	require.NoError(t, err)
 
-	conn.(*net.TCPConn).SetLinger(0)
+	require.NoError(t, conn.(*net.TCPConn).SetLinger(0))
 	conn.Close()
 	_, err = server.Read(make([]byte, 1))
 	assert.True(t, errors.Is(err, syscall.ECONNRESET), "the server read %v, want a reset", err)

@@ -34,7 +34,9 @@ func defaultStateFile(root string) string {
 func loadState(file string) *state {
 	st := &state{file: file}
 	if data, err := os.ReadFile(file); err == nil {
-		json.Unmarshal(data, st) // a damaged file just starts afresh
+		if json.Unmarshal(data, st) != nil {
+			st = &state{file: file} // a damaged file: start afresh
+		}
 	}
 	if st.Scenarios == nil {
 		st.Scenarios = map[string]grade.Status{}
@@ -94,6 +96,7 @@ func (st *state) save() {
 		return
 	}
 	if os.MkdirAll(filepath.Dir(st.file), 0o777) == nil {
-		os.WriteFile(st.file, data, 0o666)
+		// Unsaved, -list shows less next time; the verdict is not touched.
+		_ = os.WriteFile(st.file, data, 0o666)
 	}
 }

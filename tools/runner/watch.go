@@ -112,7 +112,8 @@ type stamp struct {
 // editors' backups (.x.swp, x~), which change without the lesson changing.
 func snapshot(dir string) map[string]stamp {
 	files := map[string]stamp{}
-	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	// The walk itself cannot fail: the function below skips what it cannot read.
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // a file removed while we look: the next look sees it gone
 		}
