@@ -67,8 +67,8 @@ func categories(book fs.FS, en, zh *page) []category {
 		var es []entry
 		for i, l := range pg.links {
 			file, h, _ := resolve(book, pg, l.target)
-			if l.line == 1 && file == englishOf(pg.name) {
-				continue // the switch between the editions, on the first line
+			if l.line == 1 && file == englishOf(pg.name) || file == Glossary {
+				continue // the switch between the editions, and the glossary
 			}
 			key := file
 			switch {

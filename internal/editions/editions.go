@@ -39,8 +39,12 @@ func Chinese(english string) string {
 	return strings.TrimSuffix(english, ".md") + ".zh-CN.md"
 }
 
-// Pairs lists the pages that must have both editions. The glossary is not
-// one of them: it is a single page in both languages.
+// Glossary is the page of terms in both languages that both editions
+// share. It has no second edition, and links to it are not compared: a
+// Chinese page may send its reader there where the English has no need.
+const Glossary = "docs/glossary.md"
+
+// Pairs lists the pages that must have both editions.
 func Pairs(book fs.FS) ([]Pair, error) {
 	names := []string{"README.md", "docs/grading.md"}
 	lessons, err := fs.Glob(book, "lessons/*/README.md")

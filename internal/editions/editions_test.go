@@ -80,8 +80,10 @@ func edit(t *testing.T, s, old, new string) string {
 
 func TestInStep(t *testing.T) {
 	assert.NoError(t, check(t, en, zh))
-	// The English edition's switch to the Chinese one is not compared.
+	// The English edition's switch to the Chinese one is not compared,
+	// nor are links to the glossary.
 	assert.NoError(t, check(t, "[中文](README.zh-CN.md)\n\n"+en, zh))
+	assert.NoError(t, check(t, en, edit(t, zh, "读", "先看[术语表](../../docs/glossary.md)，再读")))
 }
 
 func TestPairs(t *testing.T) {
