@@ -66,7 +66,12 @@ func categories(book fs.FS, en, zh *page) []category {
 	links := func(pg *page, place func(int) int) []entry {
 		var es []entry
 		for i, l := range pg.links {
-			file, h, _ := resolve(book, pg, l.target)
+			file, h, ok := resolve(book, pg, l.target)
+			if !ok {
+				// Never equal to a working link; explain says why.
+				es = append(es, entry{line: l.line, key: "broken " + l.target, show: fmt.Sprintf("the link %q", l.target), i: i})
+				continue
+			}
 			if l.line == 1 && file == englishOf(pg.name) || file == Glossary {
 				continue // the switch between the editions, and the glossary
 			}
@@ -107,7 +112,12 @@ func categories(book fs.FS, en, zh *page) []category {
 		{"code block", blocks(en), blocks(zh), func(e, z entry) string {
 			return explainBlock(en.blocks[e.i].text, zh.blocks[z.i].text)
 		}},
-		{"link", links(en, enPlace), links(zh, zhPlace), func(e, z entry) string { return "the targets differ" }},
+		{"link", links(en, enPlace), links(zh, zhPlace), func(e, z entry) string {
+			if strings.HasPrefix(z.key, "broken ") {
+				return "it names no heading here (" + anchorRule + ")"
+			}
+			return "the targets differ"
+		}},
 		{"table", tables(en), tables(zh), func(e, z entry) string {
 			return fmt.Sprintf("%d rows here, %d there", zh.tables[z.i].rows, en.tables[e.i].rows)
 		}},
@@ -166,13 +176,15 @@ func lcs(en, zh []entry) [][]int {
 }
 
 // matches pairs the entries of zh with those of en along the longest
-// common subsequence: zh index to en index.
+// common subsequence, as firstDifference walks it: zh index to en index.
+// Two entries at the same place that differ are partners too, so a link
+// to a heading whose level changed still names that heading.
 func matches(en, zh []entry) map[int]int {
 	common := lcs(en, zh)
 	pairs := map[int]int{}
 	for i, j := 0, 0; i < len(en) && j < len(zh); {
 		switch {
-		case en[i].key == zh[j].key:
+		case en[i].key == zh[j].key || common[i+1][j+1] == common[i][j]:
 			pairs[j] = i
 			i, j = i+1, j+1
 		case common[i+1][j] >= common[i][j+1]:

@@ -84,14 +84,8 @@ func Check(book fs.FS, pairs []Pair, p Pair) error {
 	if want := "[English](" + path.Base(p.English) + ") · 中文"; firstLine(string(zhText)) != want {
 		return fmt.Errorf("%s:1: the first line must be %q, the link to the English edition, then a blank line", p.Chinese, want)
 	}
-	// Anchors that name no heading would make two broken links compare
-	// equal, and a link into the English edition sends a Chinese reader
-	// back to a page they came from.
-	for _, pg := range []*page{en, zh} {
-		if err := checkAnchors(book, pg); err != nil {
-			return err
-		}
-	}
+	// A link into the English edition sends a Chinese reader back to a
+	// page they came from.
 	if err := checkLanguage(pairs, zh); err != nil {
 		return err
 	}
@@ -103,11 +97,23 @@ func Check(book fs.FS, pairs []Pair, p Pair) error {
 		}
 	}
 	if len(diffs) == 0 {
+		// In step; but the same broken anchor in both would pass.
+		for _, pg := range []*page{en, zh} {
+			if err := checkAnchors(book, pg); err != nil {
+				return err
+			}
+		}
 		return nil
 	}
-	// The earliest place in the English edition goes first; the others
-	// are only named, so the message stays short.
-	sort.SliceStable(diffs, func(i, j int) bool { return diffs[i].at < diffs[j].at })
+	// The earliest place in the English edition goes first, except that a
+	// heading goes before all else: the anchors of the links that name it
+	// move with it. The others are only named, so the message stays short.
+	sort.SliceStable(diffs, func(i, j int) bool {
+		if hi, hj := diffs[i].kind == "heading", diffs[j].kind == "heading"; hi != hj {
+			return hi
+		}
+		return diffs[i].at < diffs[j].at
+	})
 	msg := diffs[0].msg
 	if len(diffs) > 1 {
 		var also []string
@@ -128,10 +134,16 @@ func firstLine(text string) string {
 func checkAnchors(book fs.FS, pg *page) error {
 	for _, l := range pg.links {
 		if _, _, ok := resolve(book, pg, l.target); !ok {
-			return fmt.Errorf("%s:%d: the link %q names no heading: GitHub's anchor for a heading is its text in lower case, spaces as hyphens, punctuation dropped", pg.name, l.line, l.target)
+			return fmt.Errorf("%s:%d: %s", pg.name, l.line, noHeading(l.target))
 		}
 	}
 	return nil
+}
+
+const anchorRule = "GitHub's anchor for a heading is its text in lower case, spaces as hyphens, punctuation dropped"
+
+func noHeading(target string) string {
+	return fmt.Sprintf("the link %q names no heading: %s", target, anchorRule)
 }
 
 // checkLanguage finds a link in a Chinese page that leads to the English

@@ -129,6 +129,9 @@ func TestHeadings(t *testing.T) {
 	t.Run("level", func(t *testing.T) {
 		err := check(t, en, edit(t, zh, "## 运行\n", "### 运行\n"))
 		assert.EqualError(t, err, `lessons/01-echo/README.zh-CN.md:7: the heading "### 运行" does not match the heading "## Run it" (lessons/01-echo/README.md:5): level 3 here, 2 there`)
+		// A link to the changed heading still names its partner.
+		err = check(t, edit(t, en, "(#exercises)", "(#run-it)"), edit(t, edit(t, zh, "(#练习)", "(#运行)"), "## 运行\n", "### 运行\n"))
+		assert.EqualError(t, err, `lessons/01-echo/README.zh-CN.md:7: the heading "### 运行" does not match the heading "## Run it" (lessons/01-echo/README.md:5): level 3 here, 2 there`)
 	})
 	t.Run("number", func(t *testing.T) {
 		err := check(t, en, edit(t, zh, "# 第 01 课", "# 第一课"))
@@ -195,8 +198,18 @@ func TestLinks(t *testing.T) {
 	})
 	t.Run("anchor naming no heading", func(t *testing.T) {
 		err := check(t, en, edit(t, zh, "(#练习)", "(#exercises)"))
-		assert.EqualError(t, err, `lessons/01-echo/README.zh-CN.md:5: the link "#exercises" names no heading: `+
+		assert.EqualError(t, err, `lessons/01-echo/README.zh-CN.md:5: the link "#exercises" does not match the link "#exercises" (lessons/01-echo/README.md:3): `+
+			`it names no heading here (GitHub's anchor for a heading is its text in lower case, spaces as hyphens, punctuation dropped)`)
+		// The same broken anchor in both editions is found too.
+		err = check(t, edit(t, en, "(#exercises)", "(#exercise)"), edit(t, zh, "(#练习)", "(#exercise)"))
+		assert.EqualError(t, err, `lessons/01-echo/README.md:3: the link "#exercise" names no heading: `+
 			`GitHub's anchor for a heading is its text in lower case, spaces as hyphens, punctuation dropped`)
+	})
+	t.Run("to a heading one edition lacks", func(t *testing.T) {
+		// The heading is the news, not the link that names it.
+		err := check(t, en, edit(t, zh, "## 练习\n", ""))
+		assert.ErrorContains(t, err, `lessons/01-echo/README.zh-CN.md lacks the heading "## Exercises" (lessons/01-echo/README.md:16)`)
+		assert.ErrorContains(t, err, "(also different: links)")
 	})
 	t.Run("anchor percent-encoded", func(t *testing.T) {
 		assert.NoError(t, check(t, en, edit(t, zh, "(#练习)", "(#%E7%BB%83%E4%B9%A0)")))
