@@ -56,7 +56,7 @@ var (
 	digits     = regexp.MustCompile(`[0-9]+`)
 	codeSpan   = regexp.MustCompile("`+[^`]+`+")
 	// The target of [text](target "title") or ![alt](target), and of <https://...>.
-	inlineLink = regexp.MustCompile(`!?\[[^\]\n]*\]\(\s*([^)\s]+)(?:\s+"[^"]*")?\s*\)`)
+	inlineLink = regexp.MustCompile(`!?\[[^\]]*\]\(\s*([^)\s]+)(?:\s+"[^"]*")?\s*\)`)
 	autoLink   = regexp.MustCompile(`<((?:https?|mailto):[^>\s]+)>`)
 	listItem   = regexp.MustCompile(`(?m)^[ \t]*([0-9]+)[.)][ \t]`)
 	// NN/K names exercise K of lesson NN, as in go run ./tools/runner -exercise 01/3.
