@@ -82,9 +82,9 @@ func run(args []string) error {
 		}
 	}
 
-	err = serve(ctx, ln)
+	serve(ctx, ln)
 	log.Print("stopped")
-	return err
+	return nil
 }
 
 // listenError turns the most common mistake, a port that is taken, into a

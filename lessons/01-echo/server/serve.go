@@ -7,32 +7,62 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log"
 	"net"
 	"syscall"
+	"time"
 )
 
 // serve accepts clients one after another until ctx is cancelled. It is
 // sequential on purpose: while it echoes for one client, the next one has
 // connected (the kernel finished its handshake) but waits in the listen
 // backlog until Accept is called again. Lesson 02 lifts that limit.
-func serve(ctx context.Context, ln net.Listener) error {
+func serve(ctx context.Context, ln net.Listener) {
 	// Closing the listener is the only way to wake a blocked Accept.
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
+	var retry backoff
 	for {
 		conn, err := ln.Accept() // a new socket for this client; ln keeps listening
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // we closed the listener ourselves: a normal stop
-			}
-			return fmt.Errorf("accept: %w", err)
+		if errors.Is(err, net.ErrClosed) {
+			return // we closed the listener ourselves: a normal stop
 		}
+		if err != nil {
+			// Not the end of the server: out of file descriptors, say,
+			// until a client leaves. Try again, a little later.
+			retry.wait(ctx, err)
+			continue
+		}
+		retry.reset()
 		handle(ctx, conn)
 	}
 }
+
+// backoff spaces out retries of Accept after an error that passes
+// (too many open files, ...): 5 ms, then twice as long each time, up
+// to 1 s, like net/http. It logs once per burst, not once per retry.
+type backoff struct{ delay time.Duration }
+
+// wait logs err if it is the first of a burst, then sleeps. It returns
+// early when ctx is done: a server that cannot accept still stops at once.
+func (b *backoff) wait(ctx context.Context, err error) {
+	if b.delay == 0 {
+		b.delay = 5 * time.Millisecond
+		log.Printf("%v; retrying, from 5ms to 1s apart, until it passes", err)
+	} else {
+		b.delay = min(2*b.delay, time.Second)
+	}
+	sleep := time.NewTimer(b.delay)
+	defer sleep.Stop()
+	select {
+	case <-sleep.C:
+	case <-ctx.Done():
+	}
+}
+
+// reset ends a burst: Accept has worked again.
+func (b *backoff) reset() { b.delay = 0 }
 
 // handle echoes for one client and logs how it went.
 func handle(ctx context.Context, conn net.Conn) {
