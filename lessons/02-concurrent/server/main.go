@@ -97,9 +97,9 @@ func run(args []string) error {
 		}
 	}
 
-	err = s.serve(ctx, ln)
+	s.serve(ctx, ln)
 	log.Print("stopped")
-	return err
+	return nil
 }
 
 // checkLimits rejects limits that would make no sense.

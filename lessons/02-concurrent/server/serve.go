@@ -7,11 +7,9 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log"
 	"net"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -21,7 +19,7 @@ import (
 // so the loop is back in Accept at once, ready for the next client, while
 // the first one is still talking. The WaitGroup counts those goroutines so
 // that serve can wait for them before it returns.
-func (s *server) serve(ctx context.Context, ln net.Listener) error {
+func (s *server) serve(ctx context.Context, ln net.Listener) {
 	// However the loop ends, the handlers are told to stop (cancel runs
 	// first: deferred calls run last-in, first-out) and then waited for.
 	ctx, cancel := context.WithCancel(ctx)
@@ -32,23 +30,21 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	// Closing the listener is the only way to wake a blocked Accept.
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
+	var retry backoff
 	for {
 		conn, err := ln.Accept() // a new socket for this client; ln keeps listening
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // we closed the listener ourselves: a normal stop
-			}
-			if outOfFiles(err) {
-				// Every socket is a file descriptor, and the process has a
-				// limit (ulimit -n). Out of them, Accept fails until some
-				// client leaves: wait a moment and try again, rather than
-				// stopping the server for everyone.
-				log.Printf("accept: %v; retrying", err)
-				time.Sleep(100 * time.Millisecond)
-				continue
-			}
-			return fmt.Errorf("accept: %w", err)
+		if errors.Is(err, net.ErrClosed) {
+			return // we closed the listener ourselves: a normal stop
 		}
+		if err != nil {
+			// Every client holds a file descriptor, and the process may
+			// have only so many (ulimit -n): a busy server runs out, and
+			// Accept fails until a client leaves. Try again, a little
+			// later, as lesson 01 does.
+			retry.wait(ctx, err)
+			continue
+		}
+		retry.reset()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -57,11 +53,30 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
-// outOfFiles reports whether err means the process or the system has no
-// file descriptor left for a new connection.
-func outOfFiles(err error) bool {
-	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE)
+// backoff spaces out retries of Accept after an error that passes
+// (too many open files, ...): 5 ms, then twice as long each time, up
+// to 1 s, like net/http. It logs once per burst, not once per retry.
+type backoff struct{ delay time.Duration }
+
+// wait logs err if it is the first of a burst, then sleeps. It returns
+// early when ctx is done: a server that cannot accept still stops at once.
+func (b *backoff) wait(ctx context.Context, err error) {
+	if b.delay == 0 {
+		b.delay = 5 * time.Millisecond
+		log.Printf("%v; retrying, from 5ms to 1s apart, until it passes", err)
+	} else {
+		b.delay = min(2*b.delay, time.Second)
+	}
+	sleep := time.NewTimer(b.delay)
+	defer sleep.Stop()
+	select {
+	case <-sleep.C:
+	case <-ctx.Done():
+	}
 }
+
+// reset ends a burst: Accept has worked again.
+func (b *backoff) reset() { b.delay = 0 }
 
 // wait waits for every handler to finish. They have been told to stop, and
 // most finish at once; a handler stuck writing to a client that reads
