@@ -111,10 +111,10 @@ func run(args []string) error {
 		ln.Close()
 	} else {
 		s := &server{opts: cfg.opts, idle: cfg.idle}
-		err = s.serve(ctx, ln)
+		s.serve(ctx, ln)
 	}
 	log.Print("stopped")
-	return err
+	return nil
 }
 
 // check rejects flag values no socket can take, before anything is opened.

@@ -28,18 +28,23 @@ type server struct {
 
 // serve accepts clients until ctx is cancelled, then waits for the
 // connections it is serving, which the cancellation closes too.
-func (s *server) serve(ctx context.Context, ln net.Listener) error {
+func (s *server) serve(ctx context.Context, ln net.Listener) {
 	stop := context.AfterFunc(ctx, func() { ln.Close() }) // wakes Accept
 	defer stop()
 	defer s.wg.Wait()
+	var retry backoff
 	for {
 		conn, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // we closed the listener ourselves: a normal stop
-			}
-			return fmt.Errorf("accept: %w", err)
+		if errors.Is(err, net.ErrClosed) {
+			return // we closed the listener ourselves: a normal stop
 		}
+		if err != nil {
+			// Out of file descriptors, say, until a client leaves: not the
+			// end of the server (lesson 01, "When Accept fails").
+			retry.wait(ctx, err)
+			continue
+		}
+		retry.reset()
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
@@ -47,6 +52,31 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 		}()
 	}
 }
+
+// backoff spaces out retries of Accept after an error that passes
+// (too many open files, ...): 5 ms, then twice as long each time, up
+// to 1 s, like net/http. It logs once per burst, not once per retry.
+type backoff struct{ delay time.Duration }
+
+// wait logs err if it is the first of a burst, then sleeps. It returns
+// early when ctx is done: a server that cannot accept still stops at once.
+func (b *backoff) wait(ctx context.Context, err error) {
+	if b.delay == 0 {
+		b.delay = 5 * time.Millisecond
+		log.Printf("%v; retrying, from 5ms to 1s apart, until it passes", err)
+	} else {
+		b.delay = min(2*b.delay, time.Second)
+	}
+	sleep := time.NewTimer(b.delay)
+	defer sleep.Stop()
+	select {
+	case <-sleep.C:
+	case <-ctx.Done():
+	}
+}
+
+// reset ends a burst: Accept has worked again.
+func (b *backoff) reset() { b.delay = 0 }
 
 // handle sets the connection's options, echoes, and logs how it went.
 func (s *server) handle(ctx context.Context, conn *net.TCPConn) {
