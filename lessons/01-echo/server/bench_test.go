@@ -15,10 +15,11 @@ import (
 	"io"
 	"net"
 	"testing"
+	"time"
 )
 
 func BenchmarkEcho(b *testing.B) {
-	b.Run("io.Copy", func(b *testing.B) { benchEcho(b, echo) })
+	b.Run("io.Copy", func(b *testing.B) { benchEcho(b, func(c net.Conn) (int64, error) { return echo(c, time.Minute) }) })
 	b.Run("loop-1KiB", func(b *testing.B) { benchEcho(b, echoSmallBuffer) })
 }
 

@@ -19,9 +19,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
-const usage = `usage: server [-network tcp|tcp4|tcp6|unix] [-addr ADDR]
+const usage = `usage: server [-network tcp|tcp4|tcp6|unix] [-addr ADDR] [-write-timeout D]
 
 Echo server: sends back every byte a client sends, one client at a time.
 
@@ -29,6 +30,7 @@ Echo server: sends back every byte a client sends, one client at a time.
   server -addr 127.0.0.1:0                let the kernel pick a free port
   server -network tcp6 -addr '[::1]:1234' IPv6 loopback
   server -network unix -addr /tmp/echo.sock
+  server -write-timeout 2s                cut off a client that reads nothing for 2s
 
 `
 
@@ -45,6 +47,7 @@ func run(args []string) error {
 	network := flags.String("network", "tcp", "tcp, tcp4, tcp6 or unix")
 	addr := flags.String("addr", "127.0.0.1:1234", "address to listen on: host:port, or a file path for unix")
 	addrFile := flags.String("addrfile", "", "once listening, write the address to this `file` (for scripts)")
+	writeTimeout := flags.Duration("write-timeout", 10*time.Second, "cut off a client that takes none of the echo for this long")
 	flags.Usage = func() {
 		fmt.Fprint(flags.Output(), usage)
 		flags.PrintDefaults()
@@ -59,6 +62,9 @@ func run(args []string) error {
 	}
 	if err := checkNetwork(*network); err != nil {
 		return err
+	}
+	if *writeTimeout <= 0 {
+		return fmt.Errorf("-write-timeout %v is out of range (use a duration above 0, such as 10s)", *writeTimeout)
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (see server -h)", flags.Arg(0))
@@ -82,7 +88,7 @@ func run(args []string) error {
 		}
 	}
 
-	serve(ctx, ln)
+	serve(ctx, ln, *writeTimeout)
 	log.Print("stopped")
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"os"
 	"syscall"
 	"time"
 )
@@ -18,7 +19,7 @@ import (
 // sequential on purpose: while it echoes for one client, the next one has
 // connected (the kernel finished its handshake) but waits in the listen
 // backlog until Accept is called again. Lesson 02 lifts that limit.
-func serve(ctx context.Context, ln net.Listener) {
+func serve(ctx context.Context, ln net.Listener, writeTimeout time.Duration) {
 	// Closing the listener is the only way to wake a blocked Accept.
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
@@ -35,7 +36,7 @@ func serve(ctx context.Context, ln net.Listener) {
 			continue
 		}
 		retry.reset()
-		handle(ctx, conn)
+		handle(ctx, conn, writeTimeout)
 	}
 }
 
@@ -65,7 +66,7 @@ func (b *backoff) wait(ctx context.Context, err error) {
 func (b *backoff) reset() { b.delay = 0 }
 
 // handle echoes for one client and logs how it went.
-func handle(ctx context.Context, conn net.Conn) {
+func handle(ctx context.Context, conn net.Conn, writeTimeout time.Duration) {
 	defer conn.Close()
 	// At shutdown, close the client's connection too, or we would wait
 	// for a client that may never hang up.
@@ -74,12 +75,16 @@ func handle(ctx context.Context, conn net.Conn) {
 
 	who := peer(conn)
 	log.Printf("%s connected", who)
-	n, err := echo(conn)
+	n, err := echo(conn, writeTimeout)
 	switch {
 	case err == nil:
 		log.Printf("%s disconnected after %d bytes echoed", who, n)
 	case ctx.Err() != nil:
 		log.Printf("%s cut off by shutdown after %d bytes echoed", who, n)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// It sends and never reads: our Write waited writeTimeout for
+		// room in the buffers. Closing frees the server for the next one.
+		log.Printf("%s read none of the echo for %v: cut off after %d bytes echoed", who, writeTimeout, n)
 	case errors.Is(err, syscall.ECONNRESET):
 		// The client's kernel answered with RST: it crashed, or it closed
 		// without reading. Nothing to do but log it and serve the next one.
@@ -93,10 +98,24 @@ func handle(ctx context.Context, conn net.Conn) {
 // io.Copy is the whole recv/send loop of the classic tutorials: it reads up
 // to a buffer's worth, writes all of it (Write never writes just a part
 // without an error), and stops without an error at io.EOF, the empty read
-// that means the peer closed. See bench_test.go for what the loop costs
-// written by hand with a small buffer.
-func echo(conn net.Conn) (int64, error) {
-	return io.Copy(conn, conn)
+// that means the peer closed. Each write gets writeTimeout to finish (see
+// timedWriter). bench_test.go measures what the loop costs.
+func echo(conn net.Conn, writeTimeout time.Duration) (int64, error) {
+	return io.Copy(timedWriter{conn, writeTimeout}, conn)
+}
+
+// timedWriter gives each Write to the client a deadline of its own,
+// timeout from now. A client that sends and never reads fills its receive
+// buffer, then our send buffer, and then Write blocks: without a deadline
+// for ever, and this server, which serves one client at a time, with it.
+type timedWriter struct {
+	conn    net.Conn
+	timeout time.Duration
+}
+
+func (w timedWriter) Write(p []byte) (int, error) {
+	w.conn.SetWriteDeadline(time.Now().Add(w.timeout))
+	return w.conn.Write(p)
 }
 
 // peer names the client for the log. A unix-socket client has no address

@@ -57,7 +57,7 @@ func TestServeKeepsServingAfterAcceptFails(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		serve(ctx, &failingListener{ln, 3})
+		serve(ctx, &failingListener{ln, 3}, time.Second)
 		close(done)
 	}()
 	defer func() {
