@@ -31,6 +31,7 @@ Echo server whose socket options you can switch and read back.
 
   server -show                      print each connection's options
   server -idle 10s                  close a client that stays silent for 10s
+  server -writetimeout 2s           cut off a client that reads nothing for 2s
   server -linger 0                  close every connection with RST
   server -reuseaddr=false           refuse to restart while TIME_WAIT lingers
   server -reuseport                 share the port with another server (Linux)
@@ -55,6 +56,7 @@ type config struct {
 	backlog        int           // 0 keeps Go's choice, the system's maximum
 	noAccept       bool          // listen, but never call Accept
 	idle           time.Duration // close a client silent for this long; 0: never
+	writeTimeout   time.Duration // cut off a client that reads nothing for this long; 0: never
 }
 
 func run(args []string) error {
@@ -67,6 +69,7 @@ func run(args []string) error {
 	flags.IntVar(&cfg.backlog, "backlog", 0, "listen backlog: connections the kernel queues before Accept (0: Go's default; Linux)")
 	flags.BoolVar(&cfg.noAccept, "noaccept", false, "listen but never accept: connections pile up in the backlog")
 	flags.DurationVar(&cfg.idle, "idle", 0, "close a client that sends nothing for this long (0: never)")
+	flags.DurationVar(&cfg.writeTimeout, "writetimeout", 10*time.Second, "cut off a client that takes none of the echo for this long (0: never, Go's default)")
 	cfg.opts.AddFlags(flags)
 	flags.Usage = func() {
 		fmt.Fprint(flags.Output(), usage)
@@ -110,7 +113,7 @@ func run(args []string) error {
 		<-ctx.Done()
 		ln.Close()
 	} else {
-		s := &server{opts: cfg.opts, idle: cfg.idle}
+		s := &server{opts: cfg.opts, idle: cfg.idle, writeTimeout: cfg.writeTimeout}
 		s.serve(ctx, ln)
 	}
 	log.Print("stopped")
@@ -121,6 +124,9 @@ func run(args []string) error {
 func (cfg *config) check() error {
 	if cfg.idle < 0 {
 		return fmt.Errorf("-idle must not be negative (got %v; 0 means never)", cfg.idle)
+	}
+	if cfg.writeTimeout < 0 {
+		return fmt.Errorf("-writetimeout must not be negative (got %v; 0 means never)", cfg.writeTimeout)
 	}
 	if cfg.backlog < 0 {
 		return fmt.Errorf("-backlog must not be negative (got %d; 0 means Go's default)", cfg.backlog)

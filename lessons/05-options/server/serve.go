@@ -21,9 +21,10 @@ import (
 
 // server echoes for many clients at once, one goroutine each (lesson 02).
 type server struct {
-	opts sockopt.Settings
-	idle time.Duration
-	wg   sync.WaitGroup
+	opts         sockopt.Settings
+	idle         time.Duration // a read may wait this long; 0: for ever
+	writeTimeout time.Duration // a write may wait this long; 0: for ever
+	wg           sync.WaitGroup
 }
 
 // serve accepts clients until ctx is cancelled, then waits for the
@@ -99,6 +100,10 @@ func (s *server) handle(ctx context.Context, conn *net.TCPConn) {
 		log.Printf("%s disconnected after %d bytes echoed%s", who, n, closing(s.opts))
 	case ctx.Err() != nil:
 		log.Printf("%s cut off by shutdown after %d bytes echoed", who, n)
+	case errors.Is(err, errNotReading):
+		// Nothing to tell it: it reads nothing. Closing frees the
+		// goroutine and the socket.
+		log.Printf("%s read none of the echo for %v: cut off after %d bytes echoed", who, s.writeTimeout, n)
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		// The client said nothing for s.idle: tell it why, then hang up.
 		// The old deadline has passed, so the notice needs a new one.
@@ -120,22 +125,34 @@ func closing(opts sockopt.Settings) string {
 	return ""
 }
 
-// echo writes back what it reads until the client closes. With an idle
-// limit, the deadline moves forward before every read: a deadline is a
-// point in time, not a duration, so "idle for 10s" means "now + 10s",
-// renewed each time the client shows it is alive. The same deadline bounds
-// the write back, so a client that stops reading counts as idle too.
+// errNotReading is echo's error for a write that waited -writetimeout for
+// room in the buffers: the client sends, but does not read.
+var errNotReading = errors.New("the client reads none of the echo")
+
+// echo writes back what it reads until the client closes. Each read and
+// each write has a deadline of its own, moved forward before every call: a
+// deadline is a point in time, not a duration, so "idle for 10s" means "now
+// + 10s", renewed each time the client shows it is alive. The read deadline
+// (-idle) is for a client that sends nothing; the write deadline
+// (-writetimeout) for one that reads nothing, which fills the buffers until
+// Write blocks.
 func (s *server) echo(conn net.Conn) (int64, error) {
 	buf := make([]byte, 32*1024)
 	var total int64
 	for {
 		if s.idle > 0 {
-			conn.SetDeadline(time.Now().Add(s.idle))
+			conn.SetReadDeadline(time.Now().Add(s.idle))
 		}
 		n, err := conn.Read(buf)
 		if n > 0 {
+			if s.writeTimeout > 0 {
+				conn.SetWriteDeadline(time.Now().Add(s.writeTimeout))
+			}
 			w, werr := conn.Write(buf[:n])
 			total += int64(w)
+			if errors.Is(werr, os.ErrDeadlineExceeded) {
+				return total, errNotReading
+			}
 			if werr != nil {
 				return total, werr
 			}
