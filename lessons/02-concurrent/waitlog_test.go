@@ -1,6 +1,7 @@
 package lesson_test
 
 import (
+	"bytes"
 	"os"
 	"regexp"
 	"time"
@@ -30,8 +31,14 @@ func waitLog(ts *testscript.TestScript, neg bool, args []string) {
 			return
 		}
 		if time.Now().After(deadline) {
-			scenario.Hang(ts, "no line matching %s in %s:\n%s", args[1], args[0], data)
+			scenario.Hang(ts, "no line matching %s in %s; its last line: %q", args[1], args[0], lastLine(data))
 		}
 		time.Sleep(10 * time.Millisecond) // poll the file; the wait ends as soon as the line is there
 	}
+}
+
+// lastLine is the last line of a log, which says where the program got to.
+func lastLine(data []byte) []byte {
+	lines := bytes.Split(bytes.TrimSpace(data), []byte("\n"))
+	return lines[len(lines)-1]
 }

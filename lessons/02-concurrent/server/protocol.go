@@ -37,7 +37,7 @@ type ending struct {
 // converse talks the protocol with one client until one side ends it.
 func (s *server) converse(ctx context.Context, conn net.Conn, online int) ending {
 	if err := s.send(conn, welcome(online)); err != nil {
-		return failed(err)
+		return s.failed(err)
 	}
 	// The reader's buffer is the longest line we accept: memory per
 	// client is bounded, whatever the client sends.
@@ -52,7 +52,7 @@ func (s *server) converse(ctx context.Context, conn net.Conn, online int) ending
 			return ending{"said exit", reply}
 		}
 		if err := s.send(conn, reply); err != nil {
-			return failed(err)
+			return s.failed(err)
 		}
 	}
 }
@@ -73,11 +73,12 @@ func (s *server) interrupted(ctx context.Context, err error) ending {
 			fmt.Sprintf("timeout: nothing from you for %v; closing", s.idle),
 		}
 	}
-	return failed(err)
+	return s.failed(err)
 }
 
-// failed describes a conversation the client ended, politely or not.
-func failed(err error) ending {
+// failed describes a conversation that ended because a read or a write
+// failed: the client ended it, politely or not, or stopped reading.
+func (s *server) failed(err error) ending {
 	switch {
 	case errors.Is(err, io.EOF):
 		return ending{why: "hung up"} // its end of the stream: a FIN
@@ -85,6 +86,10 @@ func failed(err error) ending {
 		// The client's kernel answered with RST: the program crashed, or
 		// closed with unread data. Its problem, not ours or the others'.
 		return ending{why: "reset the connection"}
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// A write waited s.idle for room: the client sends, but does not
+		// read. Nothing to tell it; closing frees its place.
+		return ending{why: fmt.Sprintf("read none of its replies for %v: closed", s.idle)}
 	}
 	return ending{why: fmt.Sprintf("failed: %v", err)}
 }
