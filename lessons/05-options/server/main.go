@@ -120,16 +120,23 @@ func run(args []string) error {
 	return nil
 }
 
-// check rejects flag values no socket can take, before anything is opened.
+// maxBacklog is the largest -backlog: the kernel caps the backlog at
+// net.core.somaxconn anyway, and a larger number would be cut to 32 bits.
+const maxBacklog = 65535
+
+// check rejects flag values no socket can take, before anything is opened,
+// naming the flag, the value and the range it takes.
 func (cfg *config) check() error {
-	if cfg.idle < 0 {
-		return fmt.Errorf("-idle must not be negative (got %v; 0 means never)", cfg.idle)
+	for _, t := range []struct {
+		flag string
+		v    time.Duration
+	}{{"idle", cfg.idle}, {"writetimeout", cfg.writeTimeout}} {
+		if t.v < 0 {
+			return fmt.Errorf("-%s %v is out of range (use 0 for never, or a duration above 0)", t.flag, t.v)
+		}
 	}
-	if cfg.writeTimeout < 0 {
-		return fmt.Errorf("-writetimeout must not be negative (got %v; 0 means never)", cfg.writeTimeout)
-	}
-	if cfg.backlog < 0 {
-		return fmt.Errorf("-backlog must not be negative (got %d; 0 means Go's default)", cfg.backlog)
+	if cfg.backlog < 0 || cfg.backlog > maxBacklog {
+		return fmt.Errorf("-backlog %d is out of range (use 0 for Go's default, or 1 to %d)", cfg.backlog, maxBacklog)
 	}
 	if err := cfg.opts.Check(); err != nil {
 		return err
