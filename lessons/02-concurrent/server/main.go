@@ -102,25 +102,31 @@ func run(args []string) error {
 	return nil
 }
 
-// checkLimits rejects limits that would make no sense.
+// The ranges of the limits. A line is read into a buffer of -max-line
+// bytes that every client gets whole, and -max-clients of them may be
+// online: a million lines of 64 KiB is already more memory than most
+// machines have.
+const (
+	minLine       = 16 // "Hello, " and a short name; bufio.Reader has no smaller buffer
+	maxLine       = 64 * 1024
+	maxMaxClients = 1000000
+)
+
+// checkLimits rejects limits that would make no sense, naming the flag,
+// the value and the range it takes.
 func (s *server) checkLimits() error {
 	switch {
-	case s.maxClients < 1:
-		return fmt.Errorf("-max-clients must be at least 1, not %d", s.maxClients)
+	case s.maxClients < 1 || s.maxClients > maxMaxClients:
+		return fmt.Errorf("-max-clients %d is out of range (use 1 to %d)", s.maxClients, maxMaxClients)
 	case s.idle <= 0:
-		return fmt.Errorf("-idle must be more than zero, not %v", s.idle)
-	case s.maxLine < minLine:
-		// bufio.Reader, which holds a line while we read it, has no
-		// buffer smaller than 16 bytes.
-		return fmt.Errorf("-max-line must be at least %d bytes, not %d", minLine, s.maxLine)
+		return fmt.Errorf("-idle %v is out of range (use a duration above 0, such as 5m)", s.idle)
+	case s.maxLine < minLine || s.maxLine > maxLine:
+		return fmt.Errorf("-max-line %d is out of range (use %d to %d bytes)", s.maxLine, minLine, maxLine)
 	case s.grace < 0:
-		return errors.New("-grace cannot be negative")
+		return fmt.Errorf("-grace %v is out of range (use 0 to cut clients off at once, or a duration above 0)", s.grace)
 	}
 	return nil
 }
-
-// minLine is the smallest -max-line: "Hello, " and a short name.
-const minLine = 16
 
 // listenError turns the most common mistake, a port that is taken, into a
 // sentence that says what to do about it.
