@@ -45,7 +45,7 @@ func (s *server) converse(ctx context.Context, conn net.Conn, online int) ending
 	for {
 		line, err := s.nextLine(ctx, conn, in)
 		if err != nil {
-			return s.interrupted(ctx, err)
+			return s.interrupted(ctx, err, len(line) > 0)
 		}
 		reply, bye := answer(line)
 		if bye {
@@ -57,8 +57,9 @@ func (s *server) converse(ctx context.Context, conn net.Conn, online int) ending
 	}
 }
 
-// interrupted says why waiting for the next line failed.
-func (s *server) interrupted(ctx context.Context, err error) ending {
+// interrupted says why waiting for the next line failed; begun says
+// whether part of the line had come.
+func (s *server) interrupted(ctx context.Context, err error, begun bool) ending {
 	switch {
 	case ctx.Err() != nil:
 		return ending{"told of the shutdown", "shutdown: the server is stopping; goodbye"}
@@ -66,6 +67,13 @@ func (s *server) interrupted(ctx context.Context, err error) ending {
 		return ending{
 			fmt.Sprintf("sent a line over %d bytes: told and closed", s.maxLine),
 			fmt.Sprintf("error: line longer than %d bytes; closing", s.maxLine),
+		}
+	case errors.Is(err, os.ErrDeadlineExceeded) && begun:
+		// Not silent: a line begun and never ended, or a slowloris that
+		// sends a byte now and then to hold its place.
+		return ending{
+			fmt.Sprintf("sent a line that did not end within %v: told and closed", s.idle),
+			fmt.Sprintf("timeout: your line did not end within %v; closing", s.idle),
 		}
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return ending{
@@ -112,11 +120,12 @@ func (s *server) nextLine(ctx context.Context, conn net.Conn, in *bufio.Reader) 
 // readLine returns the next line without its "\n" (or "\r\n", which nc -C
 // and telnet send). A line that does not fit in the reader's buffer is
 // bufio.ErrBufferFull; a last line with no newline before the end of the
-// stream is not a line, and is dropped with io.EOF.
+// stream is not a line, and is dropped with io.EOF. With an error come the
+// bytes of the line that did not end, if any.
 func readLine(in *bufio.Reader) ([]byte, error) {
 	line, err := in.ReadSlice('\n')
 	if err != nil {
-		return nil, err
+		return line, err
 	}
 	line = bytes.TrimSuffix(line, []byte("\n"))
 	return bytes.TrimSuffix(line, []byte("\r")), nil
