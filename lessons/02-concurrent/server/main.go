@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"net"
 	"os"
@@ -84,10 +85,9 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	// net.Listen does socket(), bind() and listen() in one call.
-	ln, err := net.Listen(*network, *addr)
+	ln, err := listen(*network, *addr)
 	if err != nil {
-		return listenError(*addr, err)
+		return err
 	}
 	log.Printf("listening on %s", ln.Addr())
 	if *addrFile != "" {
@@ -124,6 +124,52 @@ func (s *server) checkLimits() error {
 		return fmt.Errorf("-max-line %d is out of range (use %d to %d bytes)", s.maxLine, minLine, maxLine)
 	case s.grace < 0:
 		return fmt.Errorf("-grace %v is out of range (use 0 to cut clients off at once, or a duration above 0)", s.grace)
+	}
+	return nil
+}
+
+// listen opens the listener: net.Listen does socket(), bind() and listen()
+// in one call. A unix socket's file may be left over from a server that is
+// gone; then it is removed and the listen tried once more.
+func listen(network, addr string) (net.Listener, error) {
+	ln, err := net.Listen(network, addr)
+	if network == "unix" && errors.Is(err, syscall.EADDRINUSE) {
+		if err := removeStale(addr); err != nil {
+			return nil, err
+		}
+		log.Printf("removed %s: a socket file left behind by a server that is gone", addr)
+		ln, err = net.Listen(network, addr)
+	}
+	if err != nil {
+		return nil, listenError(addr, err)
+	}
+	return ln, nil
+}
+
+// removeStale removes the unix socket file at path if no server is behind
+// it. A server that closes its listener removes its file, but one killed
+// first (kill -9, a crash) leaves it, and bind() then fails as on a port
+// in use. The file looks the same with or without a server behind it:
+// the only way to know is to connect and see whether anyone answers.
+func removeStale(path string) error {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", path, err)
+	}
+	if info.Mode().Type() != fs.ModeSocket {
+		return fmt.Errorf("cannot listen on %s: the file exists and is not a socket (choose another path with -addr)", path)
+	}
+	conn, err := net.Dial("unix", path)
+	if err == nil {
+		conn.Close()
+		return fmt.Errorf("cannot listen on %s: another server is listening there (stop it, or choose another path with -addr)", path)
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("cannot listen on %s: %w", path, err)
+	}
+	// Refused: nobody is behind it.
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", path, err)
 	}
 	return nil
 }
