@@ -10,6 +10,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -34,10 +35,6 @@ doubling the wait each time.
   client -flood 10000                     send 10000 datagrams at once, count the losses
 
 `
-
-// maxDatagram is the largest payload one UDP datagram can carry over IPv4:
-// 65,535 bytes of IP packet, less 20 of IP header and 8 of UDP header.
-const maxDatagram = 65507
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
@@ -70,8 +67,8 @@ func run(args []string) error {
 	if err := checkNetwork(*network); err != nil {
 		return err
 	}
-	if *timeout <= 0 || *retries < 0 || *floodN < 0 {
-		return errors.New("-timeout must be above zero, -retries and -flood zero or more (see client -h)")
+	if err := checkNumbers(*timeout, *retries, *floodN); err != nil {
+		return err
 	}
 
 	c := &caller{network: *network, timeout: *timeout, tries: *retries + 1, connected: *connected}
@@ -99,12 +96,33 @@ func run(args []string) error {
 	return c.askLines(os.Stdin, os.Stdout)
 }
 
+// maxRetries bounds -retries: each try waits twice as long as the one
+// before, so the twentieth after a 1s time-out waits 12 days, and a few
+// dozen would overflow the wait into a negative one (a try that gives up
+// at once). With -timeout at most 1h, 20 never overflows.
+const maxRetries = 20
+
+// checkNumbers rejects numbers that would make no sense, naming the flag,
+// the value and the range it takes.
+func checkNumbers(timeout time.Duration, retries, flood int) error {
+	switch {
+	case timeout <= 0 || timeout > time.Hour:
+		return fmt.Errorf("-timeout %v is out of range (use a duration above 0, up to 1h)", timeout)
+	case retries < 0 || retries > maxRetries:
+		return fmt.Errorf("-retries %d is out of range (use 0 to %d)", retries, maxRetries)
+	case flood < 0:
+		return fmt.Errorf("-flood %d is out of range (use 0 for none, or more)", flood)
+	}
+	return nil
+}
+
 // askLines sends each line of in as one datagram (without its newline).
 func (c *caller) askLines(in io.Reader, out io.Writer) error {
 	lines := bufio.NewScanner(in)
 	// Room for the largest datagram and its line ending; a longer line
 	// stops the scanner with bufio.ErrTooLong.
-	lines.Buffer(make([]byte, 4096), maxDatagram+2)
+	limit, _ := maxPayload(c.server.IP)
+	lines.Buffer(make([]byte, 4096), limit+2)
 	i := 0
 	for lines.Scan() {
 		i++
@@ -113,19 +131,24 @@ func (c *caller) askLines(in io.Reader, out io.Writer) error {
 		}
 	}
 	if errors.Is(lines.Err(), bufio.ErrTooLong) {
-		return tooBig(i + 1)
+		return c.tooBig(i + 1)
 	}
 	return lines.Err()
 }
 
 // askAndPrint sends message number i and prints its reply on a line.
 func (c *caller) askAndPrint(i int, msg []byte, out io.Writer) error {
-	if len(msg) > maxDatagram {
-		return tooBig(i)
+	if limit, _ := maxPayload(c.server.IP); len(msg) > limit {
+		return c.tooBig(i)
 	}
 	reply, err := c.ask(msg)
 	if err != nil {
 		return err
+	}
+	// An upper-cased reply cannot begin in lower case: this is the
+	// server saying why it cannot answer (a reply too big to send).
+	if why, ok := bytes.CutPrefix(reply, []byte("error: ")); ok {
+		return fmt.Errorf("the server cannot answer message %d: %s", i, why)
 	}
 	_, err = fmt.Fprintf(out, "%s\n", reply)
 	return err
@@ -133,8 +156,21 @@ func (c *caller) askAndPrint(i int, msg []byte, out io.Writer) error {
 
 // tooBig is checked before sending: the kernel would refuse with "message
 // too long" (EMSGSIZE), which does not say what the limit is.
-func tooBig(i int) error {
-	return fmt.Errorf("message %d is over %d bytes, the most one UDP datagram can carry over IPv4 (send less, or use TCP for big data)", i, maxDatagram)
+func (c *caller) tooBig(i int) error {
+	limit, family := maxPayload(c.server.IP)
+	return fmt.Errorf("message %d is over %d bytes, the most one UDP datagram can carry over %s (send less, or use TCP for big data)", i, limit, family)
+}
+
+// maxPayload is the most one UDP datagram can carry to ip, and the name of
+// ip's version. An IP packet's length field has 16 bits, 65,535 bytes, and
+// UDP's header takes 8 of them. IPv4's length counts its own 20-byte header
+// too, which leaves 65,507; IPv6's does not count its header, which leaves
+// 65,527.
+func maxPayload(ip net.IP) (int, string) {
+	if ip.To4() != nil {
+		return 65507, "IPv4"
+	}
+	return 65527, "IPv6"
 }
 
 // checkNetwork accepts the networks this program can use.

@@ -35,9 +35,9 @@ case, sent back to the address it came from.
 
 `
 
-// maxDatagram is the largest payload one UDP datagram can carry over IPv4:
-// 65,535 bytes of IP packet, less 20 of IP header and 8 of UDP header.
-const maxDatagram = 65507
+// maxDatagram is the most one UDP datagram can carry: 65,527 bytes, over
+// IPv6. Over IPv4 it is 20 bytes less (see maxPayload).
+const maxDatagram = 65527
 
 func main() {
 	log.SetFlags(0) // one plain line per event: easy to read, easy to compare

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log"
 	"math/rand/v2"
 	"net"
@@ -66,10 +67,29 @@ func (s *server) handle(conn *net.UDPConn, from *net.UDPAddr, data []byte) {
 		log.Printf("%s sent %d bytes: dropped (-drop %d)", from, len(data), s.drop)
 		return
 	}
-	log.Printf("%s sent %d bytes", from, len(data))
+	reply, note := upper(data), ""
+	if limit, family := maxPayload(from.IP); len(reply) > limit {
+		// The reply grew past what one datagram carries (see upper). The
+		// client would wait in vain for it: tell it why instead, in a
+		// reply no upper-cased text can be, since it is in lower case.
+		note = fmt.Sprintf(": the reply would be %d, over %d: told so", len(reply), limit)
+		reply = fmt.Appendf(nil, "error: the reply would be %d bytes, over the %d one UDP datagram can carry over %s", len(reply), limit, family)
+	}
+	log.Printf("%s sent %d bytes%s", from, len(data), note)
 	// WriteToUDP sends one whole datagram to that one address.
-	if _, err := conn.WriteToUDP(upper(data), from); err != nil {
-		// e.g. the reply grew past the size limit (see upper).
+	if _, err := conn.WriteToUDP(reply, from); err != nil {
 		log.Printf("%s: cannot answer: %v", from, err)
 	}
+}
+
+// maxPayload is the most one UDP datagram can carry to ip, and the name of
+// ip's version. An IP packet's length field has 16 bits, 65,535 bytes, and
+// UDP's header takes 8 of them. IPv4's length counts its own 20-byte header
+// too, which leaves 65,507; IPv6's does not count its header, which leaves
+// 65,527.
+func maxPayload(ip net.IP) (int, string) {
+	if ip.To4() != nil {
+		return 65507, "IPv4"
+	}
+	return 65527, "IPv6"
 }
