@@ -57,6 +57,11 @@ func run(args []string) error {
 	if err := checkNetwork(*network); err != nil {
 		return err
 	}
+	if *timeout <= 0 {
+		// DialTimeout would take 0 for no time-out at all, and a negative
+		// one for a time-out already over.
+		return fmt.Errorf("-timeout %v is out of range (use a duration above 0, such as 5s)", *timeout)
+	}
 
 	// net.Dial does socket() and connect(): when it returns, the three-way
 	// handshake is done and the connection is ESTABLISHED.
