@@ -88,7 +88,8 @@ func run(args []string) error {
 		}
 	}
 
-	serve(ctx, ln, *writeTimeout)
+	s := &server{writeTimeout: *writeTimeout}
+	s.serve(ctx, ln)
 	log.Print("stopped")
 	return nil
 }

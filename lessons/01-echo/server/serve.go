@@ -15,11 +15,16 @@ import (
 	"time"
 )
 
+// server holds what the flags decide about serving.
+type server struct {
+	writeTimeout time.Duration // how long a write to a client may wait (see timedWriter)
+}
+
 // serve accepts clients one after another until ctx is cancelled. It is
 // sequential on purpose: while it echoes for one client, the next one has
 // connected (the kernel finished its handshake) but waits in the listen
 // backlog until Accept is called again. Lesson 02 lifts that limit.
-func serve(ctx context.Context, ln net.Listener, writeTimeout time.Duration) {
+func (s *server) serve(ctx context.Context, ln net.Listener) {
 	// Closing the listener is the only way to wake a blocked Accept.
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
@@ -36,7 +41,7 @@ func serve(ctx context.Context, ln net.Listener, writeTimeout time.Duration) {
 			continue
 		}
 		retry.reset()
-		handle(ctx, conn, writeTimeout)
+		s.handle(ctx, conn)
 	}
 }
 
@@ -66,7 +71,7 @@ func (b *backoff) wait(ctx context.Context, err error) {
 func (b *backoff) reset() { b.delay = 0 }
 
 // handle echoes for one client and logs how it went.
-func handle(ctx context.Context, conn net.Conn, writeTimeout time.Duration) {
+func (s *server) handle(ctx context.Context, conn net.Conn) {
 	defer conn.Close()
 	// At shutdown, close the client's connection too, or we would wait
 	// for a client that may never hang up.
@@ -75,16 +80,16 @@ func handle(ctx context.Context, conn net.Conn, writeTimeout time.Duration) {
 
 	who := peer(conn)
 	log.Printf("%s connected", who)
-	n, err := echo(conn, writeTimeout)
+	n, err := s.echo(conn)
 	switch {
 	case err == nil:
 		log.Printf("%s disconnected after %d bytes echoed", who, n)
 	case ctx.Err() != nil:
 		log.Printf("%s cut off by shutdown after %d bytes echoed", who, n)
 	case errors.Is(err, os.ErrDeadlineExceeded):
-		// It sends and never reads: our Write waited writeTimeout for
+		// It sends and never reads: our Write waited s.writeTimeout for
 		// room in the buffers. Closing frees the server for the next one.
-		log.Printf("%s read none of the echo for %v: cut off after %d bytes echoed", who, writeTimeout, n)
+		log.Printf("%s read none of the echo for %v: cut off after %d bytes echoed", who, s.writeTimeout, n)
 	case errors.Is(err, syscall.ECONNRESET):
 		// The client's kernel answered with RST: it crashed, or it closed
 		// without reading. Nothing to do but log it and serve the next one.
@@ -98,10 +103,10 @@ func handle(ctx context.Context, conn net.Conn, writeTimeout time.Duration) {
 // io.Copy is the whole recv/send loop of the classic tutorials: it reads up
 // to a buffer's worth, writes all of it (Write never writes just a part
 // without an error), and stops without an error at io.EOF, the empty read
-// that means the peer closed. Each write gets writeTimeout to finish (see
+// that means the peer closed. Each write gets s.writeTimeout to finish (see
 // timedWriter). bench_test.go measures what the loop costs.
-func echo(conn net.Conn, writeTimeout time.Duration) (int64, error) {
-	return io.Copy(timedWriter{conn, writeTimeout}, conn)
+func (s *server) echo(conn net.Conn) (int64, error) {
+	return io.Copy(timedWriter{conn, s.writeTimeout}, conn)
 }
 
 // timedWriter gives each Write to the client a deadline of its own,

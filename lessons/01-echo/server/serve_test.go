@@ -57,7 +57,8 @@ func TestServeKeepsServingAfterAcceptFails(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
-		serve(ctx, &failingListener{ln, 3}, time.Second)
+		s := &server{writeTimeout: time.Second}
+		s.serve(ctx, &failingListener{ln, 3})
 		close(done)
 	}()
 	defer func() {

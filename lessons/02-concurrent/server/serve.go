@@ -14,7 +14,7 @@ import (
 )
 
 // serve accepts clients until ctx is cancelled. Compare it with lesson 01's
-// serve: the loop is the same, but `handle(ctx, conn)` became
+// serve: the loop is the same, but `s.handle(ctx, conn)` became
 // `go s.handle(ctx, conn)`. The handler now runs in a goroutine of its own,
 // so the loop is back in Accept at once, ready for the next client, while
 // the first one is still talking. The WaitGroup counts those goroutines so
