@@ -19,6 +19,7 @@ var lesson = scenario.Config{
 	Programs: []string{"server", "client"},
 	Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"acceptqueue": acceptQueue,
+		"waitlog":     waitLog, // waitlog_test.go
 	},
 }
 

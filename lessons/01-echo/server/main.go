@@ -1,5 +1,7 @@
 // Server is lesson 01's echo server. It sends back every byte a client
 // sends, until the client closes, and it serves one client at a time.
+// The echo is in serve.go; this file reads the flags, opens the listener
+// and waits for Ctrl-C.
 //
 //	go run ./lessons/01-echo/server               # listens on 127.0.0.1:1234
 //	go run ./lessons/01-echo/client hello         # in another terminal
@@ -12,14 +14,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"net"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
-const usage = `usage: server [-network tcp|tcp4|tcp6|unix] [-addr ADDR]
+const usage = `usage: server [-network tcp|tcp4|tcp6|unix] [-addr ADDR] [-write-timeout D]
 
 Echo server: sends back every byte a client sends, one client at a time.
 
@@ -27,6 +31,7 @@ Echo server: sends back every byte a client sends, one client at a time.
   server -addr 127.0.0.1:0                let the kernel pick a free port
   server -network tcp6 -addr '[::1]:1234' IPv6 loopback
   server -network unix -addr /tmp/echo.sock
+  server -write-timeout 2s                cut off a client that reads nothing for 2s
 
 `
 
@@ -43,6 +48,7 @@ func run(args []string) error {
 	network := flags.String("network", "tcp", "tcp, tcp4, tcp6 or unix")
 	addr := flags.String("addr", "127.0.0.1:1234", "address to listen on: host:port, or a file path for unix")
 	addrFile := flags.String("addrfile", "", "once listening, write the address to this `file` (for scripts)")
+	writeTimeout := flags.Duration("write-timeout", 10*time.Second, "cut off a client that takes none of the echo for this long")
 	flags.Usage = func() {
 		fmt.Fprint(flags.Output(), usage)
 		flags.PrintDefaults()
@@ -58,6 +64,9 @@ func run(args []string) error {
 	if err := checkNetwork(*network); err != nil {
 		return err
 	}
+	if *writeTimeout <= 0 {
+		return fmt.Errorf("-write-timeout %v is out of range (use a duration above 0, such as 10s)", *writeTimeout)
+	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (see server -h)", flags.Arg(0))
 	}
@@ -67,10 +76,9 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	// net.Listen does socket(), bind() and listen() in one call.
-	ln, err := net.Listen(*network, *addr)
+	ln, err := listen(*network, *addr)
 	if err != nil {
-		return listenError(*addr, err)
+		return err
 	}
 	log.Printf("listening on %s", ln.Addr())
 	if *addrFile != "" {
@@ -80,9 +88,56 @@ func run(args []string) error {
 		}
 	}
 
-	err = serve(ctx, ln)
+	s := &server{writeTimeout: *writeTimeout}
+	s.serve(ctx, ln)
 	log.Print("stopped")
-	return err
+	return nil
+}
+
+// listen opens the listener: net.Listen does socket(), bind() and listen()
+// in one call. A unix socket's file may be left over from a server that is
+// gone; then it is removed and the listen tried once more.
+func listen(network, addr string) (net.Listener, error) {
+	ln, err := net.Listen(network, addr)
+	if network == "unix" && errors.Is(err, syscall.EADDRINUSE) {
+		if err := removeStale(addr); err != nil {
+			return nil, err
+		}
+		log.Printf("removed %s: a socket file left behind by a server that is gone", addr)
+		ln, err = net.Listen(network, addr)
+	}
+	if err != nil {
+		return nil, listenError(addr, err)
+	}
+	return ln, nil
+}
+
+// removeStale removes the unix socket file at path if no server is behind
+// it. A server that closes its listener removes its file, but one killed
+// first (kill -9, a crash) leaves it, and bind() then fails as on a port
+// in use. The file looks the same with or without a server behind it:
+// the only way to know is to connect and see whether anyone answers.
+func removeStale(path string) error {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", path, err)
+	}
+	if info.Mode().Type() != fs.ModeSocket {
+		return fmt.Errorf("cannot listen on %s: the file exists and is not a socket (choose another path with -addr)", path)
+	}
+	conn, err := net.Dial("unix", path)
+	if err == nil {
+		conn.Close()
+		return fmt.Errorf("cannot listen on %s: another server is listening there (stop it, or choose another path with -addr)", path)
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("cannot listen on %s: %w", path, err)
+	}
+	// Refused: nobody is behind it.
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", path, err)
+	}
+	return nil
 }
 
 // listenError turns the most common mistake, a port that is taken, into a
@@ -102,70 +157,6 @@ func writeAddr(file, addr string) error {
 		return err
 	}
 	return os.Rename(tmp, file)
-}
-
-// serve accepts clients one after another until ctx is cancelled. It is
-// sequential on purpose: while it echoes for one client, the next one has
-// connected (the kernel finished its handshake) but waits in the listen
-// backlog until Accept is called again. Lesson 02 lifts that limit.
-func serve(ctx context.Context, ln net.Listener) error {
-	// Closing the listener is the only way to wake a blocked Accept.
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	for {
-		conn, err := ln.Accept() // a new socket for this client; ln keeps listening
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // we closed the listener ourselves: a normal stop
-			}
-			return fmt.Errorf("accept: %w", err)
-		}
-		handle(ctx, conn)
-	}
-}
-
-// handle echoes for one client and logs how it went.
-func handle(ctx context.Context, conn net.Conn) {
-	defer conn.Close()
-	// At shutdown, close the client's connection too, or we would wait
-	// for a client that may never hang up.
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-
-	who := peer(conn)
-	log.Printf("%s connected", who)
-	n, err := echo(conn)
-	switch {
-	case err == nil:
-		log.Printf("%s disconnected after %d bytes echoed", who, n)
-	case ctx.Err() != nil:
-		log.Printf("%s cut off by shutdown after %d bytes echoed", who, n)
-	case errors.Is(err, syscall.ECONNRESET):
-		// The client's kernel answered with RST: it crashed, or it closed
-		// without reading. Nothing to do but log it and serve the next one.
-		log.Printf("%s reset the connection after %d bytes echoed", who, n)
-	default:
-		log.Printf("%s failed after %d bytes echoed: %v", who, n, err)
-	}
-}
-
-// echo writes back every byte it reads until the client closes its side.
-// io.Copy is the whole recv/send loop of the classic tutorials: it reads up
-// to a buffer's worth, writes all of it (Write never writes just a part
-// without an error), and stops without an error at io.EOF, the empty read
-// that means the peer closed. See bench_test.go for what the loop costs
-// written by hand with a small buffer.
-func echo(conn net.Conn) (int64, error) {
-	return io.Copy(conn, conn)
-}
-
-// peer names the client for the log. A unix-socket client has no address
-// unless it binds one, so it gets a name instead.
-func peer(conn net.Conn) string {
-	if a := conn.RemoteAddr(); a != nil && a.String() != "" && a.String() != "@" {
-		return a.String()
-	}
-	return "unix client"
 }
 
 // checkNetwork accepts the networks this program can use. (Go's net package

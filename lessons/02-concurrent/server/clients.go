@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"net"
 	"sync"
 	"time"
@@ -24,26 +22,6 @@ type server struct {
 	mu     sync.Mutex
 	online map[net.Conn]bool
 }
-
-// checkLimits rejects limits that would make no sense.
-func (s *server) checkLimits() error {
-	switch {
-	case s.maxClients < 1:
-		return fmt.Errorf("-max-clients must be at least 1, not %d", s.maxClients)
-	case s.idle <= 0:
-		return fmt.Errorf("-idle must be more than zero, not %v", s.idle)
-	case s.maxLine < minLine:
-		// bufio.Reader, which holds a line while we read it, has no
-		// buffer smaller than 16 bytes.
-		return fmt.Errorf("-max-line must be at least %d bytes, not %d", minLine, s.maxLine)
-	case s.grace < 0:
-		return errors.New("-grace cannot be negative")
-	}
-	return nil
-}
-
-// minLine is the smallest -max-line: "Hello, " and a short name.
-const minLine = 16
 
 // join adds conn to the clients online and returns how many there are
 // now, unless the server is full: then conn is not added, and ok is false.

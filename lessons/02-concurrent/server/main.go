@@ -6,10 +6,11 @@
 //	go run ./lessons/02-concurrent/client          # in other terminals: type names
 //	nc 127.0.0.1 9999                              # or talk to it by hand
 //
-// This file is lesson 01's server with one change that matters: the `go`
+// serve.go is lesson 01's serve.go with one change that matters: the `go`
 // in serve. The rest is what that change brings: the protocol each
 // goroutine talks is in protocol.go, and the state the goroutines share
-// (the clients online, and the limits) is in clients.go.
+// (the clients online) is in clients.go. This file reads the flags, checks
+// them, opens the listener and waits for Ctrl-C.
 package main
 
 import (
@@ -18,11 +19,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"net"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -84,10 +85,9 @@ func run(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	// net.Listen does socket(), bind() and listen() in one call.
-	ln, err := net.Listen(*network, *addr)
+	ln, err := listen(*network, *addr)
 	if err != nil {
-		return listenError(*addr, err)
+		return err
 	}
 	log.Printf("listening on %s", ln.Addr())
 	if *addrFile != "" {
@@ -97,9 +97,81 @@ func run(args []string) error {
 		}
 	}
 
-	err = s.serve(ctx, ln)
+	s.serve(ctx, ln)
 	log.Print("stopped")
-	return err
+	return nil
+}
+
+// The ranges of the limits. A line is read into a buffer of -max-line
+// bytes that every client gets whole, and -max-clients of them may be
+// online: a million lines of 64 KiB is already more memory than most
+// machines have.
+const (
+	minLine       = 16 // "Hello, " and a short name; bufio.Reader has no smaller buffer
+	maxLine       = 64 * 1024
+	maxMaxClients = 1000000
+)
+
+// checkLimits rejects limits that would make no sense, naming the flag,
+// the value and the range it takes.
+func (s *server) checkLimits() error {
+	switch {
+	case s.maxClients < 1 || s.maxClients > maxMaxClients:
+		return fmt.Errorf("-max-clients %d is out of range (use 1 to %d)", s.maxClients, maxMaxClients)
+	case s.idle <= 0:
+		return fmt.Errorf("-idle %v is out of range (use a duration above 0, such as 5m)", s.idle)
+	case s.maxLine < minLine || s.maxLine > maxLine:
+		return fmt.Errorf("-max-line %d is out of range (use %d to %d bytes)", s.maxLine, minLine, maxLine)
+	case s.grace < 0:
+		return fmt.Errorf("-grace %v is out of range (use 0 to cut clients off at once, or a duration above 0)", s.grace)
+	}
+	return nil
+}
+
+// listen opens the listener: net.Listen does socket(), bind() and listen()
+// in one call. A unix socket's file may be left over from a server that is
+// gone; then it is removed and the listen tried once more.
+func listen(network, addr string) (net.Listener, error) {
+	ln, err := net.Listen(network, addr)
+	if network == "unix" && errors.Is(err, syscall.EADDRINUSE) {
+		if err := removeStale(addr); err != nil {
+			return nil, err
+		}
+		log.Printf("removed %s: a socket file left behind by a server that is gone", addr)
+		ln, err = net.Listen(network, addr)
+	}
+	if err != nil {
+		return nil, listenError(addr, err)
+	}
+	return ln, nil
+}
+
+// removeStale removes the unix socket file at path if no server is behind
+// it. A server that closes its listener removes its file, but one killed
+// first (kill -9, a crash) leaves it, and bind() then fails as on a port
+// in use. The file looks the same with or without a server behind it:
+// the only way to know is to connect and see whether anyone answers.
+func removeStale(path string) error {
+	info, err := os.Lstat(path)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", path, err)
+	}
+	if info.Mode().Type() != fs.ModeSocket {
+		return fmt.Errorf("cannot listen on %s: the file exists and is not a socket (choose another path with -addr)", path)
+	}
+	conn, err := net.Dial("unix", path)
+	if err == nil {
+		conn.Close()
+		return fmt.Errorf("cannot listen on %s: another server is listening there (stop it, or choose another path with -addr)", path)
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("cannot listen on %s: %w", path, err)
+	}
+	// Refused: nobody is behind it.
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", path, err)
+	}
+	return nil
 }
 
 // listenError turns the most common mistake, a port that is taken, into a
@@ -119,111 +191,6 @@ func writeAddr(file, addr string) error {
 		return err
 	}
 	return os.Rename(tmp, file)
-}
-
-// serve accepts clients until ctx is cancelled. Compare it with lesson 01's
-// serve: the loop is the same, but `handle(ctx, conn)` became
-// `go s.handle(ctx, conn)`. The handler now runs in a goroutine of its own,
-// so the loop is back in Accept at once, ready for the next client, while
-// the first one is still talking. The WaitGroup counts those goroutines so
-// that serve can wait for them before it returns.
-func (s *server) serve(ctx context.Context, ln net.Listener) error {
-	// However the loop ends, the handlers are told to stop (cancel runs
-	// first: deferred calls run last-in, first-out) and then waited for.
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	defer s.wait(&wg)
-	defer cancel()
-
-	// Closing the listener is the only way to wake a blocked Accept.
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	for {
-		conn, err := ln.Accept() // a new socket for this client; ln keeps listening
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // we closed the listener ourselves: a normal stop
-			}
-			if outOfFiles(err) {
-				// Every socket is a file descriptor, and the process has a
-				// limit (ulimit -n). Out of them, Accept fails until some
-				// client leaves: wait a moment and try again, rather than
-				// stopping the server for everyone.
-				log.Printf("accept: %v; retrying", err)
-				time.Sleep(100 * time.Millisecond)
-				continue
-			}
-			return fmt.Errorf("accept: %w", err)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.handle(ctx, conn)
-		}()
-	}
-}
-
-// outOfFiles reports whether err means the process or the system has no
-// file descriptor left for a new connection.
-func outOfFiles(err error) bool {
-	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE)
-}
-
-// wait waits for every handler to finish. They have been told to stop, and
-// most finish at once; a handler stuck writing to a client that reads
-// nothing gets the grace period, then its connection is closed under it.
-func (s *server) wait(wg *sync.WaitGroup) {
-	done := make(chan struct{})
-	go func() {
-		wg.Wait()
-		close(done)
-	}()
-	grace := time.NewTimer(s.grace)
-	defer grace.Stop()
-	select {
-	case <-done:
-	case <-grace.C:
-		log.Printf("grace period of %v is over: closing %d connections", s.grace, s.closeAll())
-		<-done
-	}
-}
-
-// handle serves one client, in its own goroutine, and logs how it went.
-func (s *server) handle(ctx context.Context, conn net.Conn) {
-	defer conn.Close()
-	who := peer(conn)
-	online, ok := s.join(conn)
-	if !ok {
-		log.Printf("%s turned away: %d clients online, the most allowed", who, online)
-		s.send(conn, "busy: the server has as many clients as it takes; try again later")
-		hangUp(conn)
-		return
-	}
-	defer s.leave(conn)
-	log.Printf("%s connected, %d online", who, online)
-
-	// At shutdown, a read deadline in the past wakes this goroutine if it
-	// is blocked waiting for the client's next line (see nextLine).
-	stop := context.AfterFunc(ctx, func() { conn.SetReadDeadline(time.Now()) })
-	defer stop()
-
-	end := s.converse(ctx, conn, online)
-	// Log first, then tell the client: by the time the client has read
-	// our last line, the log says why it came.
-	log.Printf("%s %s", who, end.why)
-	if end.last != "" {
-		s.send(conn, end.last)
-		hangUp(conn)
-	}
-}
-
-// peer names the client for the log. A unix-socket client has no address
-// unless it binds one, so it gets a name instead.
-func peer(conn net.Conn) string {
-	if a := conn.RemoteAddr(); a != nil && a.String() != "" && a.String() != "@" {
-		return a.String()
-	}
-	return "unix client"
 }
 
 // checkNetwork accepts the networks this program can use.

@@ -37,7 +37,7 @@ type ending struct {
 // converse talks the protocol with one client until one side ends it.
 func (s *server) converse(ctx context.Context, conn net.Conn, online int) ending {
 	if err := s.send(conn, welcome(online)); err != nil {
-		return failed(err)
+		return s.failed(err)
 	}
 	// The reader's buffer is the longest line we accept: memory per
 	// client is bounded, whatever the client sends.
@@ -45,20 +45,21 @@ func (s *server) converse(ctx context.Context, conn net.Conn, online int) ending
 	for {
 		line, err := s.nextLine(ctx, conn, in)
 		if err != nil {
-			return s.interrupted(ctx, err)
+			return s.interrupted(ctx, err, len(line) > 0)
 		}
 		reply, bye := answer(line)
 		if bye {
 			return ending{"said exit", reply}
 		}
 		if err := s.send(conn, reply); err != nil {
-			return failed(err)
+			return s.failed(err)
 		}
 	}
 }
 
-// interrupted says why waiting for the next line failed.
-func (s *server) interrupted(ctx context.Context, err error) ending {
+// interrupted says why waiting for the next line failed; begun says
+// whether part of the line had come.
+func (s *server) interrupted(ctx context.Context, err error, begun bool) ending {
 	switch {
 	case ctx.Err() != nil:
 		return ending{"told of the shutdown", "shutdown: the server is stopping; goodbye"}
@@ -67,17 +68,25 @@ func (s *server) interrupted(ctx context.Context, err error) ending {
 			fmt.Sprintf("sent a line over %d bytes: told and closed", s.maxLine),
 			fmt.Sprintf("error: line longer than %d bytes; closing", s.maxLine),
 		}
+	case errors.Is(err, os.ErrDeadlineExceeded) && begun:
+		// Not silent: a line begun and never ended, or a slowloris that
+		// sends a byte now and then to hold its place.
+		return ending{
+			fmt.Sprintf("sent a line that did not end within %v: told and closed", s.idle),
+			fmt.Sprintf("timeout: your line did not end within %v; closing", s.idle),
+		}
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return ending{
 			fmt.Sprintf("was idle for %v: told and closed", s.idle),
 			fmt.Sprintf("timeout: nothing from you for %v; closing", s.idle),
 		}
 	}
-	return failed(err)
+	return s.failed(err)
 }
 
-// failed describes a conversation the client ended, politely or not.
-func failed(err error) ending {
+// failed describes a conversation that ended because a read or a write
+// failed: the client ended it, politely or not, or stopped reading.
+func (s *server) failed(err error) ending {
 	switch {
 	case errors.Is(err, io.EOF):
 		return ending{why: "hung up"} // its end of the stream: a FIN
@@ -85,6 +94,10 @@ func failed(err error) ending {
 		// The client's kernel answered with RST: the program crashed, or
 		// closed with unread data. Its problem, not ours or the others'.
 		return ending{why: "reset the connection"}
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// A write waited s.idle for room: the client sends, but does not
+		// read. Nothing to tell it; closing frees its place.
+		return ending{why: fmt.Sprintf("read none of its replies for %v: closed", s.idle)}
 	}
 	return ending{why: fmt.Sprintf("failed: %v", err)}
 }
@@ -107,11 +120,12 @@ func (s *server) nextLine(ctx context.Context, conn net.Conn, in *bufio.Reader) 
 // readLine returns the next line without its "\n" (or "\r\n", which nc -C
 // and telnet send). A line that does not fit in the reader's buffer is
 // bufio.ErrBufferFull; a last line with no newline before the end of the
-// stream is not a line, and is dropped with io.EOF.
+// stream is not a line, and is dropped with io.EOF. With an error come the
+// bytes of the line that did not end, if any.
 func readLine(in *bufio.Reader) ([]byte, error) {
 	line, err := in.ReadSlice('\n')
 	if err != nil {
-		return nil, err
+		return line, err
 	}
 	line = bytes.TrimSuffix(line, []byte("\n"))
 	return bytes.TrimSuffix(line, []byte("\r")), nil

@@ -10,6 +10,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -45,22 +47,31 @@ func testServer() *server {
 }
 
 // serveOnLoopback runs s on a free loopback port. It returns the address,
-// and stop, which cancels serve's context and returns serve's error once
-// serve has returned. Cleanup calls stop too.
+// and stop, which cancels serve's context and waits for serve to return
+// (an error if it does not). Cleanup calls stop too.
 func serveOnLoopback(t testing.TB, s *server) (addr string, stop func() error) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serveOn(t, s, ln)
+}
+
+// serveOn runs s on ln, as serveOnLoopback does.
+func serveOn(t testing.TB, s *server, ln net.Listener) (addr string, stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.serve(ctx, ln) }()
+	done := make(chan struct{})
+	go func() {
+		s.serve(ctx, ln)
+		close(done)
+	}()
 	stop = sync.OnceValue(func() error {
 		cancel()
 		select {
-		case err := <-done:
-			return err
+		case <-done:
+			return nil
 		case <-time.After(patience):
 			return fmt.Errorf("serve did not return within %v of being told to stop", patience)
 		}
@@ -222,4 +233,44 @@ func TestMaxClientsTurnsAwayOneMore(t *testing.T) {
 		c.Close()
 	}
 	t.Fatalf("the server still counts a client that left %v ago", patience)
+}
+
+// failingListener is a real loopback listener whose first Accepts fail
+// the way they do when the process has no file descriptor left.
+type failingListener struct {
+	net.Listener
+	failures int
+}
+
+func (l *failingListener) Accept() (net.Conn, error) {
+	if l.failures > 0 {
+		l.failures--
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Addr: l.Addr(), Err: syscall.EMFILE}
+	}
+	return l.Listener.Accept()
+}
+
+// Out of file descriptors, Accept fails until a client leaves: serve tries
+// again, and says so once for the whole burst, not once a try. (Scenario
+// outoffiles makes it happen for real, under a low ulimit, on Linux.)
+func TestAcceptFailuresAreLoggedOncePerBurst(t *testing.T) {
+	var logged bytes.Buffer
+	log.SetOutput(&logged)
+	defer log.SetOutput(io.Discard)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, stop := serveOn(t, testServer(), &failingListener{ln, 3})
+	c := dial(t, addr)
+	if got, err := c.line(); err != nil || got != welcome(1)+"\n" {
+		t.Fatalf("after three failed Accepts: want the welcome, got %q, %v", got, err)
+	}
+	c.Close()
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(logged.String(), "too many open files"); n != 1 {
+		t.Errorf("the log names the failure %d times, want once for the burst:\n%s", n, logged.String())
+	}
 }

@@ -1,6 +1,7 @@
 // Client is lesson 03's UDP client. It sends each message as one datagram
 // to the upper-case server and prints the reply. Nothing promises that a
-// datagram or its reply arrives, so it waits only so long, and tries again.
+// datagram or its reply arrives, so it waits only so long, and tries again:
+// that round trip is in ask.go. This file reads the flags and the messages.
 //
 //	go run ./lessons/03-udp/client hello world       # two datagrams, two replies
 //	go run ./lessons/03-udp/client < notes.txt        # one datagram per line
@@ -9,13 +10,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"os"
-	"syscall"
 	"time"
 )
 
@@ -34,10 +35,6 @@ doubling the wait each time.
   client -flood 10000                     send 10000 datagrams at once, count the losses
 
 `
-
-// maxDatagram is the largest payload one UDP datagram can carry over IPv4:
-// 65,535 bytes of IP packet, less 20 of IP header and 8 of UDP header.
-const maxDatagram = 65507
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
@@ -70,8 +67,8 @@ func run(args []string) error {
 	if err := checkNetwork(*network); err != nil {
 		return err
 	}
-	if *timeout <= 0 || *retries < 0 || *floodN < 0 {
-		return errors.New("-timeout must be above zero, -retries and -flood zero or more (see client -h)")
+	if err := checkNumbers(*timeout, *retries, *floodN); err != nil {
+		return err
 	}
 
 	c := &caller{network: *network, timeout: *timeout, tries: *retries + 1, connected: *connected}
@@ -99,12 +96,33 @@ func run(args []string) error {
 	return c.askLines(os.Stdin, os.Stdout)
 }
 
+// maxRetries bounds -retries: each try waits twice as long as the one
+// before, so the twentieth after a 1s time-out waits 12 days, and a few
+// dozen would overflow the wait into a negative one (a try that gives up
+// at once). With -timeout at most 1h, 20 never overflows.
+const maxRetries = 20
+
+// checkNumbers rejects numbers that would make no sense, naming the flag,
+// the value and the range it takes.
+func checkNumbers(timeout time.Duration, retries, flood int) error {
+	switch {
+	case timeout <= 0 || timeout > time.Hour:
+		return fmt.Errorf("-timeout %v is out of range (use a duration above 0, up to 1h)", timeout)
+	case retries < 0 || retries > maxRetries:
+		return fmt.Errorf("-retries %d is out of range (use 0 to %d)", retries, maxRetries)
+	case flood < 0:
+		return fmt.Errorf("-flood %d is out of range (use 0 for none, or more)", flood)
+	}
+	return nil
+}
+
 // askLines sends each line of in as one datagram (without its newline).
 func (c *caller) askLines(in io.Reader, out io.Writer) error {
 	lines := bufio.NewScanner(in)
 	// Room for the largest datagram and its line ending; a longer line
 	// stops the scanner with bufio.ErrTooLong.
-	lines.Buffer(make([]byte, 4096), maxDatagram+2)
+	limit, _ := maxPayload(c.server.IP)
+	lines.Buffer(make([]byte, 4096), limit+2)
 	i := 0
 	for lines.Scan() {
 		i++
@@ -113,19 +131,24 @@ func (c *caller) askLines(in io.Reader, out io.Writer) error {
 		}
 	}
 	if errors.Is(lines.Err(), bufio.ErrTooLong) {
-		return tooBig(i + 1)
+		return c.tooBig(i + 1)
 	}
 	return lines.Err()
 }
 
 // askAndPrint sends message number i and prints its reply on a line.
 func (c *caller) askAndPrint(i int, msg []byte, out io.Writer) error {
-	if len(msg) > maxDatagram {
-		return tooBig(i)
+	if limit, _ := maxPayload(c.server.IP); len(msg) > limit {
+		return c.tooBig(i)
 	}
 	reply, err := c.ask(msg)
 	if err != nil {
 		return err
+	}
+	// An upper-cased reply cannot begin in lower case: this is the
+	// server saying why it cannot answer (a reply too big to send).
+	if why, ok := bytes.CutPrefix(reply, []byte("error: ")); ok {
+		return fmt.Errorf("the server cannot answer message %d: %s", i, why)
 	}
 	_, err = fmt.Fprintf(out, "%s\n", reply)
 	return err
@@ -133,126 +156,21 @@ func (c *caller) askAndPrint(i int, msg []byte, out io.Writer) error {
 
 // tooBig is checked before sending: the kernel would refuse with "message
 // too long" (EMSGSIZE), which does not say what the limit is.
-func tooBig(i int) error {
-	return fmt.Errorf("message %d is over %d bytes, the most one UDP datagram can carry over IPv4 (send less, or use TCP for big data)", i, maxDatagram)
+func (c *caller) tooBig(i int) error {
+	limit, family := maxPayload(c.server.IP)
+	return fmt.Errorf("message %d is over %d bytes, the most one UDP datagram can carry over %s (send less, or use TCP for big data)", i, limit, family)
 }
 
-// caller sends messages to one server and waits for the replies.
-type caller struct {
-	network   string
-	server    *net.UDPAddr
-	local     *net.UDPAddr // nil: the kernel picks a free port
-	connected bool
-	timeout   time.Duration // the first wait; each retry waits twice as long
-	tries     int           // 1 + the number of retries
-}
-
-// open makes a socket for talking to the server. Unconnected, it is
-// ListenUDP: a bound socket that can send to anyone and hears from anyone.
-// Connected, it is DialUDP: connect() sends nothing, it only fixes the peer,
-// so the kernel drops datagrams from anybody else and, on Linux and macOS,
-// reports an ICMP "port unreachable" as ECONNREFUSED.
-func (c *caller) open() (*net.UDPConn, error) {
-	var conn *net.UDPConn
-	var err error
-	if c.connected {
-		conn, err = net.DialUDP(c.network, c.local, c.server)
-	} else {
-		conn, err = net.ListenUDP(c.network, c.local)
+// maxPayload is the most one UDP datagram can carry to ip, and the name of
+// ip's version. An IP packet's length field has 16 bits, 65,535 bytes, and
+// UDP's header takes 8 of them. IPv4's length counts its own 20-byte header
+// too, which leaves 65,507; IPv6's does not count its header, which leaves
+// 65,527.
+func maxPayload(ip net.IP) (int, string) {
+	if ip.To4() != nil {
+		return 65507, "IPv4"
 	}
-	if err != nil {
-		return nil, fmt.Errorf("cannot open a UDP socket: %w", err)
-	}
-	return conn, nil
-}
-
-// ask sends msg and returns the reply, sending it again when no reply comes
-// in time. Each message gets a fresh socket, and so a fresh port: a late
-// reply to an earlier message then lands on a closed port instead of being
-// taken for this message's reply. (With -local the port is the same every
-// time; the exercises fix that with sequence numbers.)
-func (c *caller) ask(msg []byte) ([]byte, error) {
-	conn, err := c.open()
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-
-	wait := c.timeout
-	for try := 1; try <= c.tries; try++ {
-		if err := c.send(conn, msg); err != nil {
-			return nil, err
-		}
-		reply, err := c.receive(conn, wait)
-		if err == nil {
-			return reply, nil
-		}
-		if !errors.Is(err, os.ErrDeadlineExceeded) {
-			return nil, err
-		}
-		// Back off: if the server or the network is busy, sending again
-		// at once would only add to the load. Resending is safe here
-		// because asking twice gives the same answer (it is idempotent).
-		wait *= 2
-	}
-	return nil, c.noReply()
-}
-
-// send writes msg as one datagram: sendto() on an unconnected socket,
-// send() on a connected one.
-func (c *caller) send(conn *net.UDPConn, msg []byte) error {
-	var err error
-	if c.connected {
-		_, err = conn.Write(msg)
-	} else {
-		_, err = conn.WriteToUDP(msg, c.server)
-	}
-	if err != nil {
-		return c.explain(err)
-	}
-	return nil
-}
-
-// receive waits up to wait for a datagram from the server and returns it.
-// An unconnected socket hears from anyone, so a datagram from another
-// address is not our reply: we ignore it and keep waiting.
-func (c *caller) receive(conn *net.UDPConn, wait time.Duration) ([]byte, error) {
-	// 64 KiB holds any datagram, even over IPv6 (65,527 bytes at most).
-	buf := make([]byte, 64*1024)
-	conn.SetReadDeadline(time.Now().Add(wait))
-	for {
-		n, from, err := conn.ReadFromUDP(buf)
-		if err != nil {
-			return nil, c.explain(err)
-		}
-		if from.IP.Equal(c.server.IP) && from.Port == c.server.Port {
-			return buf[:n], nil
-		}
-	}
-}
-
-// explain says what went wrong in a send or a receive. A connected socket
-// learns from the ICMP "port unreachable" that came back for an earlier
-// datagram, and reports it at the next read or write: ECONNREFUSED.
-func (c *caller) explain(err error) error {
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return fmt.Errorf("no server at %s: connection refused (the machine answered with ICMP \"port unreachable\"; start the server with: go run ./lessons/03-udp/server)", c.server)
-	}
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		return err // not an error yet: ask decides whether to try again
-	}
-	return fmt.Errorf("%s: %w", c.server, err)
-}
-
-// noReply is what the caller says after the last try. Over UDP silence is
-// all there is: the server may be down, or every datagram, or every reply,
-// may have been lost. The client cannot tell which.
-func (c *caller) noReply() error {
-	tries := "tries"
-	if c.tries == 1 {
-		tries = "try"
-	}
-	return fmt.Errorf("no reply from %s after %d %s (is the server running? start it with: go run ./lessons/03-udp/server)", c.server, c.tries, tries)
+	return 65527, "IPv6"
 }
 
 // checkNetwork accepts the networks this program can use.

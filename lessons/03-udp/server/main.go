@@ -1,7 +1,8 @@
 // Server is lesson 03's upper-case server over UDP. It reads datagrams,
 // each with the address of its sender, and answers each one with its text
 // in upper case, sent back to that sender. There is no connection and no
-// socket per client: one socket talks to everybody.
+// socket per client: one socket talks to everybody. That loop is in
+// serve.go; this file reads the flags and opens the socket.
 //
 //	go run ./lessons/03-udp/server                  # listens on 127.0.0.1:9999 (UDP)
 //	go run ./lessons/03-udp/client hello            # in another terminal
@@ -15,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"log"
-	"math/rand/v2"
 	"net"
 	"os"
 	"os/signal"
@@ -35,9 +35,9 @@ case, sent back to the address it came from.
 
 `
 
-// maxDatagram is the largest payload one UDP datagram can carry over IPv4:
-// 65,535 bytes of IP packet, less 20 of IP header and 8 of UDP header.
-const maxDatagram = 65507
+// maxDatagram is the most one UDP datagram can carry: 65,527 bytes, over
+// IPv6. Over IPv4 it is 20 bytes less (see maxPayload).
+const maxDatagram = 65527
 
 func main() {
 	log.SetFlags(0) // one plain line per event: easy to read, easy to compare
@@ -127,69 +127,6 @@ func writeAddr(file, addr string) error {
 		return err
 	}
 	return os.Rename(tmp, file)
-}
-
-// newDropper returns the random source that decides which datagrams to
-// drop. It is seeded, so the same seed drops the same datagrams on every
-// run: a scenario that loses packets on purpose is still repeatable.
-func newDropper(seed uint64) *rand.Rand {
-	return rand.New(rand.NewPCG(seed, 0))
-}
-
-// server holds what the serving loop needs. One goroutine reads and
-// answers, one datagram after another, so rng needs no lock.
-type server struct {
-	max  int        // largest datagram read whole
-	drop int        // percent of datagrams to drop
-	rng  *rand.Rand // decides which ones
-}
-
-// serve reads datagrams until ctx is cancelled. Compare lesson 01: there is
-// no Accept, because there are no connections. Every ReadFromUDP may come
-// from a different client, and the address it returns is the only thing
-// that says which one.
-func (s *server) serve(ctx context.Context, conn *net.UDPConn) error {
-	// Closing the socket is the only way to wake a blocked read.
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-
-	// One byte more than the largest datagram we answer: if a read fills
-	// it, the datagram was longer than max, and the kernel has thrown the
-	// rest away. (Any datagram is cut to fit the buffer, without an error.)
-	buf := make([]byte, s.max+1)
-	for {
-		n, from, err := conn.ReadFromUDP(buf)
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, net.ErrClosed) {
-				return nil // we closed the socket ourselves: a normal stop
-			}
-			// e.g. Windows reports an ICMP error from an earlier reply
-			// here. It concerns one client, so we log it and go on.
-			log.Printf("read failed: %v", err)
-			continue
-		}
-		s.handle(conn, from, buf[:n])
-	}
-}
-
-// handle answers one datagram, or says why it does not. It logs before it
-// answers, so by the time a client has its reply the line is in the log.
-func (s *server) handle(conn *net.UDPConn, from *net.UDPAddr, data []byte) {
-	switch {
-	case len(data) > s.max:
-		// Answering would send back cut data as if it were the message.
-		log.Printf("%s sent more than %d bytes: truncated, not answered (raise -max)", from, s.max)
-		return
-	case s.rng.IntN(100) < s.drop:
-		log.Printf("%s sent %d bytes: dropped (-drop %d)", from, len(data), s.drop)
-		return
-	}
-	log.Printf("%s sent %d bytes", from, len(data))
-	// WriteToUDP sends one whole datagram to that one address.
-	if _, err := conn.WriteToUDP(upper(data), from); err != nil {
-		// e.g. the reply grew past the size limit (see upper).
-		log.Printf("%s: cannot answer: %v", from, err)
-	}
 }
 
 // checkNetwork accepts the networks this program can use.

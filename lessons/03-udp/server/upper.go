@@ -12,7 +12,7 @@ import (
 //
 // The reply can be longer than the request: "ɐ" (2 bytes) becomes "Ɐ"
 // (3 bytes). So a request near the size limit may get a reply too big to
-// send; the server logs that and carries on.
+// send; the server then says so instead (see handle).
 func upper(data []byte) []byte {
 	out := make([]byte, 0, len(data))
 	for len(data) > 0 {

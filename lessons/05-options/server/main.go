@@ -1,6 +1,8 @@
 // Server is lesson 05's echo server, with its socket options on switches.
 // Every flag starts at Go's default, so each demonstration changes one
-// thing and the README shows what that one thing does.
+// thing and the README shows what that one thing does. The echo and its
+// accept loop are in serve.go; this file reads the flags, checks them and
+// opens the listener with the options asked for.
 //
 //	go run ./lessons/05-options/server -show            # print each connection's options
 //	go run ./lessons/05-options/server -idle 10s        # close silent clients
@@ -17,8 +19,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -31,6 +31,7 @@ Echo server whose socket options you can switch and read back.
 
   server -show                      print each connection's options
   server -idle 10s                  close a client that stays silent for 10s
+  server -writetimeout 2s           cut off a client that reads nothing for 2s
   server -linger 0                  close every connection with RST
   server -reuseaddr=false           refuse to restart while TIME_WAIT lingers
   server -reuseport                 share the port with another server (Linux)
@@ -55,6 +56,7 @@ type config struct {
 	backlog        int           // 0 keeps Go's choice, the system's maximum
 	noAccept       bool          // listen, but never call Accept
 	idle           time.Duration // close a client silent for this long; 0: never
+	writeTimeout   time.Duration // cut off a client that reads nothing for this long; 0: never
 }
 
 func run(args []string) error {
@@ -67,6 +69,7 @@ func run(args []string) error {
 	flags.IntVar(&cfg.backlog, "backlog", 0, "listen backlog: connections the kernel queues before Accept (0: Go's default; Linux)")
 	flags.BoolVar(&cfg.noAccept, "noaccept", false, "listen but never accept: connections pile up in the backlog")
 	flags.DurationVar(&cfg.idle, "idle", 0, "close a client that sends nothing for this long (0: never)")
+	flags.DurationVar(&cfg.writeTimeout, "writetimeout", 10*time.Second, "cut off a client that takes none of the echo for this long (0: never, Go's default)")
 	cfg.opts.AddFlags(flags)
 	flags.Usage = func() {
 		fmt.Fprint(flags.Output(), usage)
@@ -110,20 +113,30 @@ func run(args []string) error {
 		<-ctx.Done()
 		ln.Close()
 	} else {
-		s := &server{opts: cfg.opts, idle: cfg.idle}
-		err = s.serve(ctx, ln)
+		s := &server{opts: cfg.opts, idle: cfg.idle, writeTimeout: cfg.writeTimeout}
+		s.serve(ctx, ln)
 	}
 	log.Print("stopped")
-	return err
+	return nil
 }
 
-// check rejects flag values no socket can take, before anything is opened.
+// maxBacklog is the largest -backlog: the kernel caps the backlog at
+// net.core.somaxconn anyway, and a larger number would be cut to 32 bits.
+const maxBacklog = 65535
+
+// check rejects flag values no socket can take, before anything is opened,
+// naming the flag, the value and the range it takes.
 func (cfg *config) check() error {
-	if cfg.idle < 0 {
-		return fmt.Errorf("-idle must not be negative (got %v; 0 means never)", cfg.idle)
+	for _, t := range []struct {
+		flag string
+		v    time.Duration
+	}{{"idle", cfg.idle}, {"writetimeout", cfg.writeTimeout}} {
+		if t.v < 0 {
+			return fmt.Errorf("-%s %v is out of range (use 0 for never, or a duration above 0)", t.flag, t.v)
+		}
 	}
-	if cfg.backlog < 0 {
-		return fmt.Errorf("-backlog must not be negative (got %d; 0 means Go's default)", cfg.backlog)
+	if cfg.backlog < 0 || cfg.backlog > maxBacklog {
+		return fmt.Errorf("-backlog %d is out of range (use 0 for Go's default, or 1 to %d)", cfg.backlog, maxBacklog)
 	}
 	if err := cfg.opts.Check(); err != nil {
 		return err
@@ -170,119 +183,4 @@ func writeAddr(file, addr string) error {
 		return err
 	}
 	return os.Rename(tmp, file)
-}
-
-// server echoes for many clients at once, one goroutine each (lesson 02).
-type server struct {
-	opts sockopt.Settings
-	idle time.Duration
-	wg   sync.WaitGroup
-}
-
-// serve accepts clients until ctx is cancelled, then waits for the
-// connections it is serving, which the cancellation closes too.
-func (s *server) serve(ctx context.Context, ln net.Listener) error {
-	stop := context.AfterFunc(ctx, func() { ln.Close() }) // wakes Accept
-	defer stop()
-	defer s.wg.Wait()
-	for {
-		conn, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // we closed the listener ourselves: a normal stop
-			}
-			return fmt.Errorf("accept: %w", err)
-		}
-		s.wg.Add(1)
-		go func() {
-			defer s.wg.Done()
-			s.handle(ctx, conn.(*net.TCPConn))
-		}()
-	}
-}
-
-// handle sets the connection's options, echoes, and logs how it went.
-func (s *server) handle(ctx context.Context, conn *net.TCPConn) {
-	defer conn.Close()
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-
-	who := conn.RemoteAddr().String()
-	if err := s.opts.Apply(conn); err != nil {
-		log.Printf("%s: cannot set options: %v", who, err)
-		return
-	}
-	log.Printf("%s connected", who)
-	if s.opts.Show {
-		showOptions(conn)
-	}
-	n, err := s.echo(conn)
-	switch {
-	case err == nil:
-		log.Printf("%s disconnected after %d bytes echoed%s", who, n, closing(s.opts))
-	case ctx.Err() != nil:
-		log.Printf("%s cut off by shutdown after %d bytes echoed", who, n)
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		// The client said nothing for s.idle: tell it why, then hang up.
-		// The old deadline has passed, so the notice needs a new one.
-		conn.SetWriteDeadline(time.Now().Add(time.Second))
-		fmt.Fprintf(conn, "idle for %v: closing\n", s.idle)
-		log.Printf("%s idle for %v: closed after %d bytes echoed", who, s.idle, n)
-	case errors.Is(err, syscall.ECONNRESET):
-		log.Printf("%s reset the connection after %d bytes echoed", who, n)
-	default:
-		log.Printf("%s failed after %d bytes echoed: %v", who, n, err)
-	}
-}
-
-// closing tells the log how the connection is about to close.
-func closing(opts sockopt.Settings) string {
-	if opts.Linger == 0 {
-		return ", closing with RST (-linger 0)"
-	}
-	return ""
-}
-
-// echo writes back what it reads until the client closes. With an idle
-// limit, the deadline moves forward before every read: a deadline is a
-// point in time, not a duration, so "idle for 10s" means "now + 10s",
-// renewed each time the client shows it is alive. The same deadline bounds
-// the write back, so a client that stops reading counts as idle too.
-func (s *server) echo(conn net.Conn) (int64, error) {
-	buf := make([]byte, 32*1024)
-	var total int64
-	for {
-		if s.idle > 0 {
-			conn.SetDeadline(time.Now().Add(s.idle))
-		}
-		n, err := conn.Read(buf)
-		if n > 0 {
-			w, werr := conn.Write(buf[:n])
-			total += int64(w)
-			if werr != nil {
-				return total, werr
-			}
-		}
-		if errors.Is(err, io.EOF) {
-			return total, nil
-		}
-		if err != nil {
-			return total, err
-		}
-	}
-}
-
-// showOptions logs the table of the connection's options, as the kernel
-// reports them, indented under its "connected" line. One log.Print for the
-// whole table keeps it in one piece when other clients log at the same time.
-func showOptions(conn *net.TCPConn) {
-	opts, err := sockopt.Read(conn)
-	if err != nil {
-		log.Printf("  cannot read the options: %v", err)
-		return
-	}
-	var b strings.Builder
-	sockopt.Print(&b, opts)
-	table := strings.TrimSuffix(b.String(), "\n")
-	log.Print("  " + strings.ReplaceAll(table, "\n", "\n  "))
 }

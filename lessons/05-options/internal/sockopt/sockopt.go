@@ -16,6 +16,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"time"
 )
@@ -47,31 +48,41 @@ func (s *Settings) AddFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&s.Show, "show", false, "print the socket's options, read back from the kernel")
 }
 
-// Check rejects values no socket can take, with the flag's name, before
-// anything is opened.
+// The largest values the kernels take. Linux counts keep-alive time in
+// whole seconds, up to 32767, and probes up to 127; Windows keeps the
+// linger time in 16 bits. A larger value would be refused (every
+// connection would fail to get its options) or cut to another number.
+const (
+	maxKeepSeconds = 32767
+	maxKeepCount   = 127
+	maxLinger      = 65535
+	maxBuffer      = math.MaxInt32 // the kernel's int; it caps it lower still (net.core.rmem_max)
+)
+
+// Check rejects values no socket can take, naming the flag, the value and
+// the range it takes, before anything is opened.
 func (s *Settings) Check() error {
 	for _, d := range []struct {
 		flag string
 		v    time.Duration
 	}{{"keepidle", s.KeepIdle}, {"keepintvl", s.KeepIntvl}} {
-		if d.v < 0 {
-			return fmt.Errorf("-%s must not be negative (got %v; 0 means Go's default)", d.flag, d.v)
+		if d.v != 0 && (d.v < time.Second || d.v > maxKeepSeconds*time.Second || d.v%time.Second != 0) {
+			return fmt.Errorf("-%s %v is out of range (use 0 for Go's 15s, or whole seconds from 1s to %ds)", d.flag, d.v, maxKeepSeconds)
 		}
-		if d.v > 0 && d.v < time.Second {
-			// The kernel counts keep-alive time in whole seconds.
-			return fmt.Errorf("-%s must be at least 1s (got %v): the kernel counts it in seconds", d.flag, d.v)
-		}
+	}
+	if s.KeepCount < 0 || s.KeepCount > maxKeepCount {
+		return fmt.Errorf("-keepcnt %d is out of range (use 0 for Go's 9, or 1 to %d)", s.KeepCount, maxKeepCount)
 	}
 	for _, n := range []struct {
 		flag string
 		v    int
-	}{{"keepcnt", s.KeepCount}, {"rcvbuf", s.RcvBuf}, {"sndbuf", s.SndBuf}} {
-		if n.v < 0 {
-			return fmt.Errorf("-%s must not be negative (got %d; 0 means the default)", n.flag, n.v)
+	}{{"rcvbuf", s.RcvBuf}, {"sndbuf", s.SndBuf}} {
+		if n.v < 0 || n.v > maxBuffer {
+			return fmt.Errorf("-%s %d is out of range (use 0 for the kernel's default, or 1 to %d bytes)", n.flag, n.v, maxBuffer)
 		}
 	}
-	if s.Linger < -1 {
-		return fmt.Errorf("-linger must be -1 (off), 0 (close with RST) or a number of seconds (got %d)", s.Linger)
+	if s.Linger < -1 || s.Linger > maxLinger {
+		return fmt.Errorf("-linger %d is out of range (use -1 for off, 0 to close with RST, or 1 to %d seconds)", s.Linger, maxLinger)
 	}
 	return checkSystem(s)
 }

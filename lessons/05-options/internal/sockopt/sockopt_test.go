@@ -28,16 +28,27 @@ func TestDefaultsAreGos(t *testing.T) {
 	assert.NoError(t, s.Check())
 }
 
+// The largest values the kernel takes pass: they are the ranges' ends.
+func TestCheckTakesTheEnds(t *testing.T) {
+	s := parse(t, "-keepidle", "32767s", "-keepintvl", "1s", "-keepcnt", "127", "-linger", "65535")
+	assert.NoError(t, s.Check())
+}
+
 func TestCheckRefuses(t *testing.T) {
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"-keepidle", "-1s"}, "-keepidle must not be negative (got -1s; 0 means Go's default)"},
-		{[]string{"-keepintvl", "300ms"}, "-keepintvl must be at least 1s (got 300ms): the kernel counts it in seconds"},
-		{[]string{"-keepcnt", "-3"}, "-keepcnt must not be negative (got -3; 0 means the default)"},
-		{[]string{"-sndbuf", "-1"}, "-sndbuf must not be negative (got -1; 0 means the default)"},
-		{[]string{"-linger", "-2"}, "-linger must be -1 (off), 0 (close with RST) or a number of seconds (got -2)"},
+		{[]string{"-keepidle", "-1s"}, "-keepidle -1s is out of range (use 0 for Go's 15s, or whole seconds from 1s to 32767s)"},
+		{[]string{"-keepintvl", "300ms"}, "-keepintvl 300ms is out of range (use 0 for Go's 15s, or whole seconds from 1s to 32767s)"},
+		{[]string{"-keepintvl", "1500ms"}, "-keepintvl 1.5s is out of range (use 0 for Go's 15s, or whole seconds from 1s to 32767s)"},
+		{[]string{"-keepidle", "32768s"}, "-keepidle 9h6m8s is out of range (use 0 for Go's 15s, or whole seconds from 1s to 32767s)"},
+		{[]string{"-keepcnt", "-3"}, "-keepcnt -3 is out of range (use 0 for Go's 9, or 1 to 127)"},
+		{[]string{"-keepcnt", "128"}, "-keepcnt 128 is out of range (use 0 for Go's 9, or 1 to 127)"},
+		{[]string{"-sndbuf", "-1"}, "-sndbuf -1 is out of range (use 0 for the kernel's default, or 1 to 2147483647 bytes)"},
+		{[]string{"-rcvbuf", "2147483648"}, "-rcvbuf 2147483648 is out of range (use 0 for the kernel's default, or 1 to 2147483647 bytes)"},
+		{[]string{"-linger", "-2"}, "-linger -2 is out of range (use -1 for off, 0 to close with RST, or 1 to 65535 seconds)"},
+		{[]string{"-linger", "65536"}, "-linger 65536 is out of range (use -1 for off, 0 to close with RST, or 1 to 65535 seconds)"},
 	} {
 		err := parse(t, tc.args...).Check()
 		if assert.Error(t, err, tc.args) {
