@@ -160,13 +160,32 @@ func (s *server) respond(conn net.Conn, who string, req *request, closing bool) 
 	}
 	var sent int64
 	if req.method == "GET" {
-		// io.Copy from an *os.File to a *net.TCPConn lets Linux use
-		// sendfile(2): the kernel moves the bytes from the page cache to
-		// the socket, and memory stays flat however big the file is.
-		sent, err = io.Copy(conn, f)
+		sent, err = sendBody(conn, f, info.Size())
 	}
 	log.Printf("%s %q %d %d", who, clip(req.line), 200, sent)
 	return err
+}
+
+// errShortFile says a file ended before the Content-Length its head
+// announced: it shrank while it was being sent.
+var errShortFile = errors.New("the file came up short of its Content-Length: did it shrink while being sent?")
+
+// sendBody sends exactly size bytes of f: the Content-Length the head
+// announced, no more and no fewer. A file can change while it is sent; a
+// byte more than announced would be read by the client as the start of
+// the next response, so io.CopyN stops at size even if the file grew. When
+// the file shrank, the body cannot be finished, and the caller must close
+// the connection: that is the only way left to tell the client.
+//
+// From an *os.File to a *net.TCPConn, io.CopyN lets Linux use sendfile(2):
+// the kernel copies the file's pages to the socket, and the bytes never
+// enter the program (see the README's "Big files").
+func sendBody(w io.Writer, f io.Reader, size int64) (int64, error) {
+	n, err := io.CopyN(w, f, size)
+	if errors.Is(err, io.EOF) {
+		return n, errShortFile
+	}
+	return n, err
 }
 
 // sendError sends an error page whose body names the cause. req is nil
