@@ -62,16 +62,27 @@ func openFile(root, target string) (*os.File, fs.FileInfo, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if info, err := os.Stat(name); err == nil && info.IsDir() {
+	info, err := os.Stat(name)
+	if err == nil && info.IsDir() {
 		if name, err = inside(root, filepath.Join(name, "index.html")); err != nil {
 			return nil, nil, err
 		}
+		info, err = os.Stat(name)
+	}
+	if err != nil {
+		return nil, nil, openError(err, target)
+	}
+	// Regular files only, checked before opening: opening a FIFO (a named
+	// pipe) waits for a writer that may never come, and a device file can
+	// be anything.
+	if !info.Mode().IsRegular() {
+		return nil, nil, refuse(404, "no file at %s", target)
 	}
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, nil, openError(err, target)
 	}
-	info, err := f.Stat()
+	info, err = f.Stat()
 	if err != nil || !info.Mode().IsRegular() {
 		f.Close()
 		return nil, nil, refuse(404, "no file at %s", target)
