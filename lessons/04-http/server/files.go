@@ -70,47 +70,61 @@ func openFile(root, target string) (*os.File, fs.FileInfo, error) {
 		info, err = os.Stat(name)
 	}
 	if err != nil {
-		return nil, nil, openError(err, target)
+		return nil, nil, openError(err, root, name)
 	}
 	// Regular files only, checked before opening: opening a FIFO (a named
 	// pipe) waits for a writer that may never come, and a device file can
 	// be anything.
 	if !info.Mode().IsRegular() {
-		return nil, nil, refuse(404, "no file at %s", target)
+		return nil, nil, notFound(root, name)
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, nil, openError(err, target)
+		return nil, nil, openError(err, root, name)
 	}
 	info, err = f.Stat()
 	if err != nil || !info.Mode().IsRegular() {
 		f.Close()
-		return nil, nil, refuse(404, "no file at %s", target)
+		return nil, nil, notFound(root, name)
 	}
 	return f, info, nil
 }
 
 // inside follows every symlink in name and checks that the real path is
-// still under root.
+// still under root. A link that leads out gets the very answer a missing
+// file gets, 404: a different one (403, say) would tell a stranger which
+// names exist outside the root, one guess at a time.
 func inside(root, name string) (string, error) {
 	real, err := filepath.EvalSymlinks(name)
 	if err != nil {
-		return "", openError(err, strings.TrimPrefix(name, root))
+		return "", openError(err, root, name)
 	}
 	rel, err := filepath.Rel(root, real)
 	if err != nil || !filepath.IsLocal(rel) {
-		return "", refuse(403, "the path leads outside the root")
+		return "", notFound(root, name)
 	}
 	return real, nil
 }
 
 // openError turns a failure to find or open a file into the status a
 // client should see.
-func openError(err error, target string) error {
+func openError(err error, root, name string) error {
 	if errors.Is(err, fs.ErrPermission) {
-		return refuse(403, "no permission to read %s", filepath.ToSlash(target))
+		return refuse(403, "no permission to read %s", underRoot(root, name))
 	}
-	return refuse(404, "no file at %s", filepath.ToSlash(target)) // e.g. it does not exist
+	return notFound(root, name) // e.g. it does not exist
+}
+
+// notFound is the 404 for name, a path under root.
+func notFound(root, name string) error {
+	return refuse(404, "no file at %s", underRoot(root, name))
+}
+
+// underRoot is name as the client sees it: "/docs/a.html", not the path
+// on this machine.
+func underRoot(root, name string) string {
+	rel, _ := filepath.Rel(root, name)
+	return path.Join("/", filepath.ToSlash(rel))
 }
 
 // realRoot makes the root absolute and resolves its own symlinks, so that

@@ -137,6 +137,12 @@ func ended(err error) string {
 
 // respond answers one well-formed request: the file, or an error page.
 func (s *server) respond(conn net.Conn, who string, req *request, closing bool) error {
+	if req.target == "*" {
+		// OPTIONS * (no other method may ask for *): not about a file but
+		// about the server itself, and what it accepts.
+		log.Printf("%s %q %d %d", who, clip(req.line), 200, 0)
+		return writeHead(conn, 200, []string{"Allow: GET, HEAD", "Content-Length: 0"}, closing)
+	}
 	if req.method != "GET" && req.method != "HEAD" {
 		return s.sendError(conn, who, req, refuse(405, "this server only answers GET and HEAD"), closing)
 	}
