@@ -30,6 +30,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -353,12 +354,15 @@ func repeat(ts *testscript.TestScript, neg bool, args []string) {
 // with KiB, MiB or GiB after it), creating it if need be, as truncate -s
 // does: a longer file gets zeros at its end, which on most file systems
 // take no disk (a sparse file), so a script can serve 256 MiB for free.
+// Its folder is made too, if need be.
 func resize(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: resize FILE SIZE")
 	}
 	size := parseSize(ts, args[1])
-	f, err := os.OpenFile(ts.MkAbs(args[0]), os.O_WRONLY|os.O_CREATE, 0o666)
+	name := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Dir(name), 0o777))
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE, 0o666)
 	ts.Check(err)
 	ts.Check(f.Truncate(size))
 	ts.Check(f.Close())

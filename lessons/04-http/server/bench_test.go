@@ -90,7 +90,7 @@ func startOurs(b *testing.B, root string) string {
 	}
 	log.SetOutput(io.Discard) // each request still formats its log line
 	b.Cleanup(func() { log.SetOutput(os.Stderr) })
-	s := &server{root: dir, readTimeout: 10 * time.Second, idleTimeout: time.Minute}
+	s := &server{root: dir, readTimeout: 10 * time.Second, idleTimeout: time.Minute, writeTimeout: 30 * time.Second}
 	ln := listen(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

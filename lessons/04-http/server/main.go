@@ -23,7 +23,7 @@ import (
 	"time"
 )
 
-const usage = `usage: server [-addr ADDR] [-root DIR] [-read-timeout D] [-idle-timeout D]
+const usage = `usage: server [-addr ADDR] [-root DIR] [-read-timeout D] [-idle-timeout D] [-write-timeout D]
 
 Web server: answers HTTP GET and HEAD requests with the files under DIR.
 Open http://127.0.0.1:8080/ in a browser once it is listening.
@@ -50,6 +50,7 @@ func run(args []string) error {
 	addrFile := flags.String("addrfile", "", "once listening, write the address to this `file` (for scripts)")
 	readTimeout := flags.Duration("read-timeout", 10*time.Second, "time a client has to send a request's head")
 	idleTimeout := flags.Duration("idle-timeout", 60*time.Second, "time a kept-open connection may wait for its next request")
+	writeTimeout := flags.Duration("write-timeout", 30*time.Second, "time a client has to take a response's head, and each MiB of its body")
 	flags.Usage = func() {
 		fmt.Fprint(flags.Output(), usage)
 		flags.PrintDefaults()
@@ -74,7 +75,7 @@ func run(args []string) error {
 	if err != nil {
 		return fmt.Errorf("cannot serve %s: %v (name a folder with -root)", *root, err)
 	}
-	s := &server{root: dir, readTimeout: *readTimeout, idleTimeout: *idleTimeout}
+	s := &server{root: dir, readTimeout: *readTimeout, idleTimeout: *idleTimeout, writeTimeout: *writeTimeout}
 
 	// Ctrl-C (SIGINT) or a polite kill (SIGTERM) cancels ctx: that is how
 	// the server learns it should stop.

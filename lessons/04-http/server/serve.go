@@ -24,15 +24,20 @@ import (
 // always in GMT: "Sun, 06 Nov 1994 08:49:37 GMT".
 const httpTime = "Mon, 02 Jan 2006 15:04:05 GMT"
 
+// chunkSize is how much of a body the client must take within the write
+// time-out (see sendBody).
+const chunkSize = 1 << 20
+
 // lingerTime bounds how long a closing connection waits for the client to
 // take our last response (see closeGently).
 const lingerTime = time.Second
 
 // A server serves the files under root.
 type server struct {
-	root        string        // absolute, symlinks resolved (see realRoot)
-	readTimeout time.Duration // to send a request's head, once it has begun
-	idleTimeout time.Duration // to begin the next request on a kept connection
+	root         string        // absolute, symlinks resolved (see realRoot)
+	readTimeout  time.Duration // to send a request's head, once it has begun
+	idleTimeout  time.Duration // to begin the next request on a kept connection
+	writeTimeout time.Duration // to take a response's head, and each chunk of its body
 }
 
 // serve accepts connections until ctx is cancelled, each in its own
@@ -101,6 +106,10 @@ func (s *server) converse(conn net.Conn, who string) (n int, end string, err err
 		// goroutine and its connection for ever.
 		conn.SetReadDeadline(time.Now().Add(s.readTimeout))
 		req, err := readRequest(in)
+		// Whatever the answer, the client must take it in good time: one
+		// that stops reading would otherwise hold this goroutine, the
+		// connection and an open file for ever.
+		conn.SetWriteDeadline(time.Now().Add(s.writeTimeout))
 		var refused *statusError
 		switch {
 		case errors.As(err, &refused):
@@ -112,6 +121,9 @@ func (s *server) converse(conn net.Conn, who string) (n int, end string, err err
 		}
 		closing := req.wantsClose() || req.hasBody()
 		if err := s.respond(conn, who, req, closing); err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				return n + 1, "stopped reading, closed", err
+			}
 			return n + 1, ended(err), err
 		}
 		if closing {
@@ -166,7 +178,7 @@ func (s *server) respond(conn net.Conn, who string, req *request, closing bool) 
 	}
 	var sent int64
 	if req.method == "GET" {
-		sent, err = sendBody(conn, f, info.Size())
+		sent, err = sendBody(conn, f, info.Size(), s.writeTimeout)
 	}
 	log.Printf("%s %q %d %d", who, clip(req.line), 200, sent)
 	return err
@@ -183,15 +195,26 @@ var errShortFile = errors.New("the file came up short of its Content-Length: did
 // the file shrank, the body cannot be finished, and the caller must close
 // the connection: that is the only way left to tell the client.
 //
+// The body goes a chunk at a time, each with timeout to be taken: a slow
+// link gets all the time a big file needs, as long as it keeps reading.
+//
 // From an *os.File to a *net.TCPConn, io.CopyN lets Linux use sendfile(2):
 // the kernel copies the file's pages to the socket, and the bytes never
 // enter the program (see the README's "Big files").
-func sendBody(w io.Writer, f io.Reader, size int64) (int64, error) {
-	n, err := io.CopyN(w, f, size)
-	if errors.Is(err, io.EOF) {
-		return n, errShortFile
+func sendBody(conn net.Conn, f io.Reader, size int64, timeout time.Duration) (int64, error) {
+	var sent int64
+	for sent < size {
+		conn.SetWriteDeadline(time.Now().Add(timeout))
+		n, err := io.CopyN(conn, f, min(size-sent, chunkSize))
+		sent += n
+		if errors.Is(err, io.EOF) {
+			return sent, errShortFile
+		}
+		if err != nil {
+			return sent, err
+		}
 	}
-	return n, err
+	return sent, nil
 }
 
 // sendError sends an error page whose body names the cause. req is nil

@@ -1,14 +1,18 @@
 package main
 
-// The server's own functions, without a network where none is needed.
+// The server's own functions, on net.Pipe: a connection in memory, with
+// deadlines, and no socket.
 //
 //	go test -run TestSendBody ./server
 
 import (
-	"bytes"
 	"errors"
+	"io"
+	"net"
+	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSendBody gives sendBody a file that changed after its size was
@@ -27,17 +31,46 @@ func TestSendBody(t *testing.T) {
 		{"grew", "hello\nand more\n", 6, "hello\n", nil},
 		{"shrank", "hel", 6, "hel", errShortFile},
 		{"empty", "", 0, "", nil},
+		{"more than a chunk", strings.Repeat("x", chunkSize+10), chunkSize + 1, strings.Repeat("x", chunkSize+1), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var body bytes.Buffer
-			n, err := sendBody(&body, strings.NewReader(tt.file), tt.size)
+			conn, client := net.Pipe()
+			got := make(chan string)
+			go func() {
+				body, _ := io.ReadAll(client)
+				got <- string(body)
+			}()
+			n, err := sendBody(conn, strings.NewReader(tt.file), tt.size, time.Minute)
+			conn.Close()
+			body := <-got
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("error %v, want %v", err, tt.wantErr)
 			}
-			if body.String() != tt.want || n != int64(len(tt.want)) {
-				t.Errorf("sent %q (n = %d), want %q", body.String(), n, tt.want)
+			if body != tt.want || n != int64(len(tt.want)) {
+				t.Errorf("sent %.20q... (%d bytes, n = %d), want %.20q... (%d bytes)", body, len(body), n, tt.want, len(tt.want))
 			}
 		})
+	}
+}
+
+// TestSendBodyTimeout sends a body to a client that reads nothing:
+// sendBody must give up once the time-out has passed, not wait for ever.
+func TestSendBodyTimeout(t *testing.T) {
+	conn, client := net.Pipe()
+	defer client.Close()
+	defer conn.Close()
+	done := make(chan error, 1)
+	go func() {
+		_, err := sendBody(conn, strings.NewReader("hello\n"), 6, 10*time.Millisecond)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("got %v, want os.ErrDeadlineExceeded", err)
+		}
+	case <-time.After(5 * time.Second): // not a timing check: a hang, reported as one
+		t.Fatal("sendBody still waits for a client that reads nothing: is there no write deadline?")
 	}
 }
