@@ -71,6 +71,16 @@ func run(args []string) error {
 	default:
 		return fmt.Errorf("unknown network %q (use -network tcp, tcp4 or tcp6)", *network)
 	}
+	// A time-out of zero or less would time every client out at once: the
+	// server would run and answer nobody. Better to say so now.
+	for _, t := range []struct {
+		flag  string
+		value time.Duration
+	}{{"-read-timeout", *readTimeout}, {"-idle-timeout", *idleTimeout}, {"-write-timeout", *writeTimeout}} {
+		if t.value <= 0 {
+			return fmt.Errorf("%s must be more than zero, not %v (for example 10s)", t.flag, t.value)
+		}
+	}
 	dir, err := realRoot(*root)
 	if err != nil {
 		return fmt.Errorf("cannot serve %s: %v (name a folder with -root)", *root, err)
