@@ -93,8 +93,11 @@ func startOurs(b *testing.B, root string) string {
 	s := &server{root: dir, readTimeout: 10 * time.Second, idleTimeout: time.Minute, writeTimeout: 30 * time.Second}
 	ln := listen(b)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.serve(ctx, ln) }()
+	done := make(chan struct{})
+	go func() {
+		s.serve(ctx, ln)
+		close(done)
+	}()
 	b.Cleanup(func() {
 		cancel()
 		<-done

@@ -104,9 +104,9 @@ func run(args []string) error {
 		}
 	}
 
-	err = s.serve(ctx, ln)
+	s.serve(ctx, ln)
 	log.Print("stopped")
-	return err
+	return nil
 }
 
 // defaultRoot finds the lesson's www folder, whether the server runs from

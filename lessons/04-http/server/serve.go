@@ -42,20 +42,26 @@ type server struct {
 
 // serve accepts connections until ctx is cancelled, each in its own
 // goroutine, then waits for those goroutines to finish.
-func (s *server) serve(ctx context.Context, ln net.Listener) error {
+func (s *server) serve(ctx context.Context, ln net.Listener) {
 	// Closing the listener is the only way to wake a blocked Accept.
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	var retry backoff
 	for {
 		conn, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // we closed the listener ourselves: a normal stop
-			}
-			return fmt.Errorf("accept: %w", err)
+		if errors.Is(err, net.ErrClosed) {
+			return // we closed the listener ourselves: a normal stop
 		}
+		if err != nil {
+			// Out of file descriptors, say (each connection is one, and
+			// ulimit -n caps them): a busy server, not a broken one. Wait
+			// for clients to leave and try again, as in lesson 01.
+			retry.wait(ctx, err)
+			continue
+		}
+		retry.reset()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -63,6 +69,31 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 		}()
 	}
 }
+
+// backoff spaces out retries of Accept after an error that passes
+// (too many open files, ...): 5 ms, then twice as long each time, up
+// to 1 s, like net/http. It logs once per burst, not once per retry.
+type backoff struct{ delay time.Duration }
+
+// wait logs err at the first failure of a burst, then sleeps, or returns
+// early when ctx is done.
+func (b *backoff) wait(ctx context.Context, err error) {
+	if b.delay == 0 {
+		log.Printf("accept: %v; trying again, less often each time, until it works", err)
+		b.delay = 5 * time.Millisecond
+	} else {
+		b.delay = min(2*b.delay, time.Second)
+	}
+	t := time.NewTimer(b.delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// reset ends a burst, after a successful Accept.
+func (b *backoff) reset() { b.delay = 0 }
 
 // handle serves one connection and logs how it ended. The last log line is
 // written before the connection closes, so a client that has seen the

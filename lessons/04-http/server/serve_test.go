@@ -6,11 +6,15 @@ package main
 //	go test -run TestSendBody ./server
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"io"
+	"log"
 	"net"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -72,5 +76,33 @@ func TestSendBodyTimeout(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second): // not a timing check: a hang, reported as one
 		t.Fatal("sendBody still waits for a client that reads nothing: is there no write deadline?")
+	}
+}
+
+// TestBackoff fails Accept again and again: the waits double from 5 ms up
+// to 1 s, the burst is logged once, and a success ends it. The context is
+// already done, so no wait really waits.
+func TestBackoff(t *testing.T) {
+	var logged bytes.Buffer
+	log.SetOutput(&logged)
+	defer log.SetOutput(os.Stderr)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+
+	var b backoff
+	const ms = time.Millisecond
+	for _, want := range []time.Duration{5 * ms, 10 * ms, 20 * ms, 40 * ms, 80 * ms, 160 * ms, 320 * ms, 640 * ms, time.Second, time.Second} {
+		b.wait(ctx, syscall.EMFILE)
+		if b.delay != want {
+			t.Fatalf("waited %v, want %v", b.delay, want)
+		}
+	}
+	if n := strings.Count(logged.String(), "\n"); n != 1 {
+		t.Fatalf("a burst of failures logged %d lines, want 1:\n%s", n, logged.String())
+	}
+	b.reset()
+	b.wait(ctx, syscall.EMFILE)
+	if n := strings.Count(logged.String(), "\n"); n != 2 || b.delay != 5*ms {
+		t.Fatalf("after a success, the next failure waited %v and the log has %d lines; want 5ms, and 2 lines", b.delay, n)
 	}
 }
