@@ -36,7 +36,11 @@ Open http://127.0.0.1:8080/ in a browser once it is listening.
 
 func main() {
 	log.SetFlags(0) // one plain line per event: easy to read, easy to compare
-	if err := run(os.Args[1:]); err != nil {
+	logs := &logWriter{out: os.Stderr}
+	log.SetOutput(logs)
+	err := run(os.Args[1:])
+	logs.Flush()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		os.Exit(1)
 	}

@@ -96,8 +96,8 @@ func (b *backoff) wait(ctx context.Context, err error) {
 func (b *backoff) reset() { b.delay = 0 }
 
 // handle serves one connection and logs how it ended. The last log line is
-// written before the connection closes, so a client that has seen the
-// close knows the server's log is complete.
+// logged before the connection closes, so a client that has seen the close
+// knows the server's log holds it.
 func (s *server) handle(ctx context.Context, conn net.Conn) {
 	// At shutdown, close the connection too, or we would wait for a client
 	// that may never hang up.
@@ -106,9 +106,9 @@ func (s *server) handle(ctx context.Context, conn net.Conn) {
 
 	who := conn.RemoteAddr().String()
 	log.Printf("%s connected", who)
-	n, end, err := s.converse(conn, who)
+	n, end, unread := s.converse(conn, who)
 	log.Printf("%s %s after %d %s", who, end, n, plural(n, "request"))
-	if err == nil {
+	if unread {
 		closeGently(conn)
 	} else {
 		conn.Close()
@@ -117,8 +117,10 @@ func (s *server) handle(ctx context.Context, conn net.Conn) {
 
 // converse answers requests on one connection until one side ends it. It
 // returns how many requests it answered, how the conversation ended for
-// the log, and the connection's error if it broke.
-func (s *server) converse(conn net.Conn, who string) (n int, end string, err error) {
+// the log, and whether the client may still be sending what the server
+// will not read (after a refused request, or one with a body): then the
+// connection must be closed gently.
+func (s *server) converse(conn net.Conn, who string) (n int, end string, unread bool) {
 	in := bufio.NewReader(conn)
 	for ; ; n++ {
 		// Wait for the first byte of the next request. The first request
@@ -130,7 +132,7 @@ func (s *server) converse(conn net.Conn, who string) (n int, end string, err err
 		}
 		conn.SetReadDeadline(time.Now().Add(wait))
 		if _, err := in.Peek(1); err != nil {
-			return n, ended(err), nil
+			return n, ended(err), false
 		}
 		// A request has begun: its head must arrive within readTimeout,
 		// or one slow client (or a deliberate slowloris) would hold this
@@ -144,21 +146,23 @@ func (s *server) converse(conn net.Conn, who string) (n int, end string, err err
 		var refused *statusError
 		switch {
 		case errors.As(err, &refused):
-			return n + 1, "closed", s.sendError(conn, who, nil, refused, true)
+			s.sendError(conn, who, nil, refused, true) // if it fails, so will closing gently
+			return n + 1, "closed", true
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			return n + 1, "closed", s.sendError(conn, who, nil, refuse(408, "the request's head took longer than %v", s.readTimeout), true)
+			s.sendError(conn, who, nil, refuse(408, "the request's head took longer than %v", s.readTimeout), true)
+			return n + 1, "closed", true
 		case err != nil:
-			return n, ended(err), err
+			return n, ended(err), false
 		}
 		closing := req.wantsClose() || req.hasBody()
 		if err := s.respond(conn, who, req, closing); err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
-				return n + 1, "stopped reading, closed", err
+				return n + 1, "stopped reading, closed", false
 			}
-			return n + 1, ended(err), err
+			return n + 1, ended(err), false
 		}
 		if closing {
-			return n + 1, "closed", nil
+			return n + 1, "closed", req.hasBody()
 		}
 	}
 }
@@ -308,11 +312,13 @@ var statusText = map[int]string{
 	505: "HTTP Version Not Supported",
 }
 
-// closeGently closes a connection the server chose to end. A plain Close
-// with unread request bytes still in the socket (a refused request of
-// 100 KiB, say) makes the kernel send RST, and the client may lose our
-// response before reading it. So: send FIN first (CloseWrite), let the
-// client read, and throw away what it still sends, for a short while.
+// closeGently closes a connection whose client may still be sending. A
+// plain Close with unread request bytes still in the socket (a refused
+// request of 100 KiB, say) makes the kernel send RST, and the client may
+// lose our response before reading it. So: send FIN first (CloseWrite), let
+// the client read, and throw away what it still sends, for a short while.
+// After a request it has read whole, the server closes plainly: the client
+// said Connection: close, and sends no more.
 func closeGently(conn net.Conn) {
 	defer conn.Close()
 	if cw, ok := conn.(interface{ CloseWrite() error }); ok {
