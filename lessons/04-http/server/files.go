@@ -91,8 +91,8 @@ func openFile(root, target string) (*os.File, fs.FileInfo, error) {
 // resolved them once, at start.
 func inside(root, name string) (string, fs.FileInfo, error) {
 	rel, err := filepath.Rel(root, name)
-	if err != nil {
-		return "", nil, notFound(root, name)
+	if err != nil || !filepath.IsLocal(rel) {
+		return "", nil, notFound(root, name) // resolve lets none through: this is a second guard
 	}
 	var info fs.FileInfo
 	at := root
