@@ -49,4 +49,3 @@ func (t *terminal) get() []string {
 	defer t.mu.Unlock()
 	return append([]string(nil), t.writes...)
 }
-
