@@ -131,8 +131,12 @@ func followLinks(root, name string) (string, fs.FileInfo, error) {
 // openError turns a failure to find or open a file into the status a
 // client should see.
 func openError(err error, root, name string) error {
-	if errors.Is(err, fs.ErrPermission) {
+	switch {
+	case errors.Is(err, fs.ErrPermission):
 		return refuse(403, "no permission to read %s", underRoot(root, name))
+	case errors.Is(err, syscall.EMFILE), errors.Is(err, syscall.ENFILE):
+		// Out of file descriptors: the file is there, the server is busy.
+		return refuse(503, "the server is too busy to open a file; try again shortly")
 	}
 	return notFound(root, name) // e.g. it does not exist
 }

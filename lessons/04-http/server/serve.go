@@ -309,6 +309,7 @@ var statusText = map[int]string{
 	408: "Request Timeout",
 	414: "URI Too Long",
 	431: "Request Header Fields Too Large",
+	503: "Service Unavailable",
 	505: "HTTP Version Not Supported",
 }
 

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"log"
 	"net"
 	"os"
@@ -104,5 +105,26 @@ func TestBackoff(t *testing.T) {
 	b.wait(ctx, syscall.EMFILE)
 	if n := strings.Count(logged.String(), "\n"); n != 2 || b.delay != 5*ms {
 		t.Fatalf("after a success, the next failure waited %v and the log has %d lines; want 5ms, and 2 lines", b.delay, n)
+	}
+}
+
+// TestOpenError: a file that cannot be opened because the server is out
+// of file descriptors is there all the same; the client must not be told
+// 404, but to come back (503).
+func TestOpenError(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{fs.ErrNotExist, 404},
+		{fs.ErrPermission, 403},
+		{&fs.PathError{Op: "open", Path: "/www/a.html", Err: syscall.EMFILE}, 503},
+		{&fs.PathError{Op: "open", Path: "/www/a.html", Err: syscall.ENOTDIR}, 404},
+	}
+	for _, tt := range tests {
+		var refused *statusError
+		if err := openError(tt.err, "/www", "/www/a.html"); !errors.As(err, &refused) || refused.status != tt.want {
+			t.Errorf("openError(%v) = %v, want status %d", tt.err, err, tt.want)
+		}
 	}
 }
