@@ -14,7 +14,8 @@ package main
 //	go test -run XXX -bench VersusNetHTTP -benchtime 4000x ./server -strace
 //
 // -benchtime is the requests per round. The first command reports
-// requests per second and ratio = ours / net/http's. The second runs
+// requests per second, ratio = ours / net/http's, and the processor time
+// each server used per request. The second runs
 // each server under strace -f -c (Linux, where strace is installed) and
 // reports the system calls each made per request instead, startup and
 // shutdown included; strace slows both servers down, so it reports no
@@ -127,15 +128,21 @@ func compare(b *testing.B, root, file string, size int, keepAlive bool) {
 		}
 	}
 	b.StopTimer()
+	ours.stop(b)
+	theirs.stop(b)
+	requests := float64(benchRounds * b.N)
 	if *straceFlag {
-		requests := float64(benchRounds * b.N)
-		b.ReportMetric(ours.stop(b)/requests, "ours-calls/req")
-		b.ReportMetric(theirs.stop(b)/requests, "nethttp-calls/req")
+		b.ReportMetric(countCalls(b, ours.counts)/requests, "ours-calls/req")
+		b.ReportMetric(countCalls(b, theirs.counts)/requests, "nethttp-calls/req")
 		return
 	}
 	b.ReportMetric(median(rates[ours]), "ours-req/s")
 	b.ReportMetric(median(rates[theirs]), "nethttp-req/s")
 	b.ReportMetric(median(rates[ours])/median(rates[theirs]), "ratio")
+	// The processor time each server used, per request: less at the mercy
+	// of what else the machine is doing than the rate is.
+	b.ReportMetric(float64(ours.cpu().Microseconds())/requests, "ours-cpu-µs/req")
+	b.ReportMetric(float64(theirs.cpu().Microseconds())/requests, "nethttp-cpu-µs/req")
 }
 
 // benchRoot makes a folder holding the benchmark's files, of random bytes.
@@ -191,11 +198,10 @@ func startServer(b *testing.B, name, root string) *child {
 	return c
 }
 
-// stop stops the server with SIGINT, as Ctrl-C would, and with -strace
-// returns the number of system calls its process made.
-func (c *child) stop(b *testing.B) float64 {
+// stop stops the server with SIGINT, as Ctrl-C would, and waits for it.
+func (c *child) stop(b *testing.B) {
 	if c.cmd.Process == nil || c.cmd.ProcessState != nil {
-		return 0
+		return
 	}
 	// Under strace, the server is strace's child: signal it, not strace.
 	pid := c.cmd.Process.Pid
@@ -214,10 +220,11 @@ func (c *child) stop(b *testing.B) float64 {
 	if err := c.cmd.Wait(); err != nil {
 		b.Fatalf("%s: %v", c.name, err)
 	}
-	if !*straceFlag {
-		return 0
-	}
-	return countCalls(b, c.counts)
+}
+
+// cpu is the processor time the stopped server used, user and system.
+func (c *child) cpu() time.Duration {
+	return c.cmd.ProcessState.UserTime() + c.cmd.ProcessState.SystemTime()
 }
 
 // countCalls reads the total of strace -c's summary, the line
