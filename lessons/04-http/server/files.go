@@ -153,8 +153,9 @@ func underRoot(root, name string) string {
 	return path.Join("/", filepath.ToSlash(rel))
 }
 
-// realRoot makes the root absolute and resolves its own symlinks, so that
-// the paths inside() compares start the same way.
+// realRoot makes the root absolute and resolves its own symlinks, once, at
+// start: inside then looks only at the parts of a path below the root, and
+// followLinks compares real paths that start the same way.
 func realRoot(root string) (string, error) {
 	info, err := os.Stat(root)
 	if errors.Is(err, fs.ErrNotExist) {

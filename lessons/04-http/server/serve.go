@@ -37,7 +37,7 @@ type server struct {
 	root         string        // absolute, symlinks resolved (see realRoot)
 	readTimeout  time.Duration // to send a request's head, once it has begun
 	idleTimeout  time.Duration // to begin the next request on a kept connection
-	writeTimeout time.Duration // to take a response's head, and each chunk of its body
+	writeTimeout time.Duration // to take a response's head, and each MiB (chunkSize) of its body
 }
 
 // serve accepts connections until ctx is cancelled, each in its own
