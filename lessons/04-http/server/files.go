@@ -59,9 +59,9 @@ func openFile(root, target string) (*os.File, fs.FileInfo, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	name, info, err := inside(root, name)
-	if err == nil && info.IsDir() {
-		name, info, err = inside(root, filepath.Join(name, "index.html"))
+	name, found, err := inside(root, name)
+	if err == nil && found.IsDir() {
+		name, _, err = inside(root, filepath.Join(name, "index.html"))
 	}
 	if err != nil {
 		return nil, nil, err
@@ -74,7 +74,7 @@ func openFile(root, target string) (*os.File, fs.FileInfo, error) {
 	if err != nil {
 		return nil, nil, openError(err, root, name)
 	}
-	info, err = f.Stat() // the size for Content-Length: the file's we send
+	info, err := f.Stat() // the size for Content-Length: the file's we send
 	if err != nil || !info.Mode().IsRegular() {
 		f.Close()
 		return nil, nil, notFound(root, name)
