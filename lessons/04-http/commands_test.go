@@ -383,6 +383,20 @@ func parseSize(ts *testscript.TestScript, s string) int64 {
 	return n * unit
 }
 
+// progress reads a body from r and pushes conn's deadline forward after
+// every read that brings bytes, as an idle deadline should: a big body on
+// a busy machine comes slowly, and a slow server is not a hung one.
+type progress struct {
+	ts   *testscript.TestScript
+	conn net.Conn
+	r    io.Reader
+}
+
+func (p *progress) Read(b []byte) (int, error) {
+	p.conn.SetDeadline(scenario.Patience(p.ts, "more of a response's body"))
+	return p.r.Read(b)
+}
+
 // stall [-for D] [-resize FILE=SIZE] ADDR OUT PIECE... sends the pieces
 // (as roundtrip's, but no --), reads the head of the first response and
 // then stops reading, as a client that is busy or gone would: the
@@ -425,8 +439,7 @@ func stall(ts *testscript.TestScript, neg bool, args []string) {
 
 	var out strings.Builder
 	for resp != nil {
-		conn.SetDeadline(scenario.Patience(ts, "a response's body"))
-		n, err := io.Copy(io.Discard, resp.Body)
+		n, err := io.Copy(io.Discard, &progress{ts, conn, resp.Body})
 		fmt.Fprintf(&out, "%s, Content-Length %d, ", resp.Status, resp.ContentLength)
 		if err != nil {
 			fmt.Fprintf(&out, "body cut off after %d bytes (%v)\n", n, err)
