@@ -12,6 +12,8 @@ package lesson_test
 //	httpget URL HEAD BODY              fetch with Go's net/http client
 //	fakeserver [-after D] [-hold D] VAR REPLY   a server that answers anything with REPLY
 //	repeat FILE TEXT N                 write TEXT N times to FILE
+//	resize FILE SIZE                   make FILE SIZE long (256MiB), as truncate -s does
+//	stall [-for D] [-resize FILE=SIZE] ADDR OUT PIECE...   read a head, then stop reading a while
 //
 // Some of them are slow on purpose, as a slow peer is: a pause, a byte at a
 // time, an answer that comes late. A scenario that uses them checks which
@@ -28,6 +30,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -54,6 +57,8 @@ func commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"fakeserver": fakeServer,
 		"repeat":     repeat,
 		"trickle":    trickle,
+		"resize":     resize,
+		"stall":      stall,
 	}
 }
 
@@ -343,4 +348,117 @@ func repeat(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	text := strings.Repeat(pieceBytes(ts, args[1]), n)
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(text), 0o666))
+}
+
+// resize FILE SIZE makes FILE exactly SIZE bytes long (a count, or one
+// with KiB, MiB or GiB after it), creating it if need be, as truncate -s
+// does: a longer file gets zeros at its end, which on most file systems
+// take no disk (a sparse file), so a script can serve 256 MiB for free.
+// Its folder is made too, if need be.
+func resize(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: resize FILE SIZE")
+	}
+	size := parseSize(ts, args[1])
+	name := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Dir(name), 0o777))
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE, 0o666)
+	ts.Check(err)
+	ts.Check(f.Truncate(size))
+	ts.Check(f.Close())
+}
+
+// parseSize reads a size such as 4096, 64KiB or 256MiB.
+func parseSize(ts *testscript.TestScript, s string) int64 {
+	unit := int64(1)
+	for suffix, u := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			s, unit = n, u
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		ts.Fatalf("%q is not a size such as 4096 or 256MiB", s)
+	}
+	return n * unit
+}
+
+// progress reads a body from r and pushes conn's deadline forward after
+// every read that brings bytes, as an idle deadline should: a big body on
+// a busy machine comes slowly, and a slow server is not a hung one.
+type progress struct {
+	ts   *testscript.TestScript
+	conn net.Conn
+	r    io.Reader
+}
+
+func (p *progress) Read(b []byte) (int, error) {
+	p.conn.SetDeadline(scenario.Patience(p.ts, "more of a response's body"))
+	return p.r.Read(b)
+}
+
+// stall [-for D] [-resize FILE=SIZE] ADDR OUT PIECE... sends the pieces
+// (as roundtrip's, but no --), reads the head of the first response and
+// then stops reading, as a client that is busy or gone would: the
+// server, in the middle of a body bigger than the socket buffers, can send
+// no more. Meanwhile it waits D (a peer slow on purpose) or resizes FILE
+// (a file that changes while it is sent). Then it reads every response
+// to the end of the stream, as net/http's parser sees them, and writes
+// one line for each to OUT: status, Content-Length, and how much body
+// came; then how the stream ended.
+func stall(ts *testscript.TestScript, neg bool, args []string) {
+	const usage = "usage: stall [-for D] [-resize FILE=SIZE] ADDR OUT PIECE..."
+	flags := flag.NewFlagSet("stall", flag.ContinueOnError)
+	flags.SetOutput(io.Discard)
+	pause := flags.Duration("for", 0, "")
+	change := flags.String("resize", "", "")
+	if neg || flags.Parse(args) != nil || flags.NArg() < 3 {
+		ts.Fatalf(usage)
+	}
+	args = flags.Args()
+	var request strings.Builder
+	for _, piece := range args[2:] {
+		request.WriteString(pieceBytes(ts, piece))
+	}
+	conn, err := net.DialTimeout("tcp", args[0], time.Until(scenario.Patience(ts, "a connection to the server")))
+	ts.Check(err)
+	defer conn.Close()
+	conn.SetDeadline(scenario.Patience(ts, "the first response's head"))
+	_, err = io.WriteString(conn, request.String())
+	ts.Check(err)
+	in := bufio.NewReader(conn) // 4 KiB: the head, and little of the body
+	resp, err := http.ReadResponse(in, nil)
+	if err != nil {
+		ts.Fatalf("no response's head: %v", err)
+	}
+
+	if name, size, ok := strings.Cut(*change, "="); ok {
+		ts.Check(os.Truncate(ts.MkAbs(name), parseSize(ts, size)))
+	}
+	time.Sleep(scenario.Stretch(ts, *pause)) // a slow peer on purpose
+
+	var out strings.Builder
+	for resp != nil {
+		n, err := io.Copy(io.Discard, &progress{ts, conn, resp.Body})
+		fmt.Fprintf(&out, "%s, Content-Length %d, ", resp.Status, resp.ContentLength)
+		if err != nil {
+			fmt.Fprintf(&out, "body cut off after %d bytes (%v)\n", n, err)
+			break
+		}
+		fmt.Fprintf(&out, "body of %d bytes\n", n)
+		conn.SetDeadline(scenario.Patience(ts, "the next response, or the end of the stream"))
+		if _, err := in.Peek(1); err != nil {
+			break // the end of the stream, said below
+		}
+		if resp, err = http.ReadResponse(in, nil); err != nil {
+			fmt.Fprintf(&out, "then no response: %.60v...\n", err)
+			break
+		}
+	}
+	if rest, err := io.ReadAll(in); err != nil || len(rest) > 0 {
+		fmt.Fprintf(&out, "then %d more bytes and %v\n", len(rest), err)
+	} else {
+		out.WriteString("then the end of the stream\n")
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(out.String()), 0o666))
 }

@@ -23,7 +23,7 @@ import (
 	"time"
 )
 
-const usage = `usage: server [-addr ADDR] [-root DIR] [-read-timeout D] [-idle-timeout D]
+const usage = `usage: server [-addr ADDR] [-root DIR] [-read-timeout D] [-idle-timeout D] [-write-timeout D]
 
 Web server: answers HTTP GET and HEAD requests with the files under DIR.
 Open http://127.0.0.1:8080/ in a browser once it is listening.
@@ -36,7 +36,11 @@ Open http://127.0.0.1:8080/ in a browser once it is listening.
 
 func main() {
 	log.SetFlags(0) // one plain line per event: easy to read, easy to compare
-	if err := run(os.Args[1:]); err != nil {
+	logs := &logWriter{out: os.Stderr}
+	log.SetOutput(logs)
+	err := run(os.Args[1:])
+	logs.Flush()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "server:", err)
 		os.Exit(1)
 	}
@@ -50,6 +54,7 @@ func run(args []string) error {
 	addrFile := flags.String("addrfile", "", "once listening, write the address to this `file` (for scripts)")
 	readTimeout := flags.Duration("read-timeout", 10*time.Second, "time a client has to send a request's head")
 	idleTimeout := flags.Duration("idle-timeout", 60*time.Second, "time a kept-open connection may wait for its next request")
+	writeTimeout := flags.Duration("write-timeout", 30*time.Second, "time a client has to take a response's head, and each MiB of its body")
 	flags.Usage = func() {
 		fmt.Fprint(flags.Output(), usage)
 		flags.PrintDefaults()
@@ -70,11 +75,21 @@ func run(args []string) error {
 	default:
 		return fmt.Errorf("unknown network %q (use -network tcp, tcp4 or tcp6)", *network)
 	}
+	// A time-out of zero or less would time every client out at once: the
+	// server would run and answer nobody. Better to say so now.
+	for _, t := range []struct {
+		flag  string
+		value time.Duration
+	}{{"-read-timeout", *readTimeout}, {"-idle-timeout", *idleTimeout}, {"-write-timeout", *writeTimeout}} {
+		if t.value <= 0 {
+			return fmt.Errorf("%s must be more than zero, not %v (for example 10s)", t.flag, t.value)
+		}
+	}
 	dir, err := realRoot(*root)
 	if err != nil {
 		return fmt.Errorf("cannot serve %s: %v (name a folder with -root)", *root, err)
 	}
-	s := &server{root: dir, readTimeout: *readTimeout, idleTimeout: *idleTimeout}
+	s := &server{root: dir, readTimeout: *readTimeout, idleTimeout: *idleTimeout, writeTimeout: *writeTimeout}
 
 	// Ctrl-C (SIGINT) or a polite kill (SIGTERM) cancels ctx: that is how
 	// the server learns it should stop.
@@ -93,9 +108,9 @@ func run(args []string) error {
 		}
 	}
 
-	err = s.serve(ctx, ln)
+	s.serve(ctx, ln)
 	log.Print("stopped")
-	return err
+	return nil
 }
 
 // defaultRoot finds the lesson's www folder, whether the server runs from

@@ -25,7 +25,7 @@ const (
 type request struct {
 	line    string            // the request line as sent, for the access log
 	method  string            // GET, HEAD, POST, ...
-	target  string            // the path and query, still percent-encoded
+	target  string            // the path and query, still percent-encoded; or * (OPTIONS *)
 	version string            // HTTP/1.0 or HTTP/1.1
 	header  map[string]string // names in lower case; repeats joined with ", "
 }
@@ -143,7 +143,11 @@ func parseRequestLine(line string) (*request, error) {
 	if !isToken(method) {
 		return nil, refuse(400, "%q is not a method name", method)
 	}
-	if !strings.HasPrefix(target, "/") || hasControl(target) {
+	if target == "*" && method != "OPTIONS" {
+		return nil, refuse(400, "only OPTIONS may ask for *, the server itself")
+	}
+	path, ok := originForm(target)
+	if !ok || hasControl(target) {
 		return nil, refuse(400, "the path must start with / and hold no control characters")
 	}
 	if !looksLikeVersion(version) {
@@ -152,7 +156,27 @@ func parseRequestLine(line string) (*request, error) {
 	if version != "HTTP/1.0" && version != "HTTP/1.1" {
 		return nil, refuse(505, "this server speaks HTTP/1.0 and HTTP/1.1, not %s", version)
 	}
-	return &request{line: line, method: method, target: target, version: version, header: map[string]string{}}, nil
+	return &request{line: line, method: method, target: path, version: version, header: map[string]string{}}, nil
+}
+
+// originForm returns the path and query of a request's target. A browser
+// sends them alone ("/a.html?x=1"), but RFC 9112 lists two more forms a
+// server must accept: a whole URL, which clients send to a proxy
+// ("http://example.com/a.html"), and "*", with which OPTIONS asks about the
+// server itself rather than one of its files.
+func originForm(target string) (string, bool) {
+	if strings.HasPrefix(target, "/") || target == "*" {
+		return target, true
+	}
+	scheme, rest, ok := strings.Cut(target, "://")
+	if !ok || !strings.EqualFold(scheme, "http") && !strings.EqualFold(scheme, "https") {
+		return "", false
+	}
+	host, path := rest, "/" // "http://example.com" asks for "/"
+	if i := strings.IndexAny(rest, "/?"); i >= 0 {
+		host, path = rest[:i], "/"+strings.TrimPrefix(rest[i:], "/")
+	}
+	return path, host != ""
 }
 
 // addHeader adds one "Name: value" line to the request's headers.
@@ -173,14 +197,39 @@ func (req *request) addHeader(line string) error {
 		return refuse(400, "the %s header holds a control character", name)
 	}
 	key := strings.ToLower(name)
-	if old, seen := req.header[key]; seen {
-		if key == "host" {
-			return refuse(400, "two Host headers")
-		}
+	if key == "content-length" && !isDigits(value) {
+		return refuse(400, "Content-Length must be a number of bytes, not %q", value)
+	}
+	old, seen := req.header[key]
+	switch {
+	case !seen:
+	case key == "host":
+		return refuse(400, "two Host headers")
+	case key == "content-length" && value != old:
+		// Two lengths are two ends to the body: if a proxy in front of us
+		// believed one and we the other, a request hidden in the body
+		// would reach us unseen by the proxy ("request smuggling").
+		return refuse(400, "two different Content-Length headers")
+	case key == "content-length":
+		return nil // the same length twice is still one length
+	default:
 		value = old + ", " + value
 	}
 	req.header[key] = value
 	return nil
+}
+
+// isDigits reports whether s is a decimal number: digits and nothing else.
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // hasBody reports whether the client says a body follows the head. This

@@ -25,6 +25,17 @@ func TestReadRequest(t *testing.T) {
 		{"http/1.0 needs no Host", "HEAD / HTTP/1.0\r\n\r\n", 0, "/"},
 		{"blank lines first", "\r\n\r\nGET / HTTP/1.0\r\n\r\n", 0, "/"},
 		{"any method parses", "POST /form HTTP/1.1\r\nHost: x\r\n\r\n", 0, "/form"},
+		{"absolute form", "GET http://example.com/a.html?x=1 HTTP/1.1\r\nHost: example.com\r\n\r\n", 0, "/a.html?x=1"},
+		{"absolute form, no path", "GET HTTP://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n", 0, "/"},
+		{"absolute form, query", "GET http://example.com?x=1 HTTP/1.1\r\nHost: example.com\r\n\r\n", 0, "/?x=1"},
+		{"absolute form, no host", "GET http:///a.html HTTP/1.1\r\nHost: x\r\n\r\n", 400, ""},
+		{"not http", "GET ftp://example.com/a HTTP/1.1\r\nHost: x\r\n\r\n", 400, ""},
+		{"OPTIONS *", "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", 0, "*"},
+		{"GET *", "GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400, ""},
+		{"a length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n", 0, "/"},
+		{"the same length twice", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", 0, "/"},
+		{"two lengths", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", 400, ""},
+		{"a length that is no number", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400, ""},
 		{"two spaces", "GET  / HTTP/1.1\r\n\r\n", 400, ""},
 		{"no version", "GET /\r\n\r\n", 400, ""},
 		{"not a path", "GET index.html HTTP/1.1\r\nHost: x\r\n\r\n", 400, ""},
@@ -107,7 +118,7 @@ func FuzzReadRequest(f *testing.F) {
 		if req.version != "HTTP/1.0" && req.version != "HTTP/1.1" {
 			t.Fatalf("version %q accepted", req.version)
 		}
-		if !isToken(req.method) || !strings.HasPrefix(req.target, "/") || hasControl(req.target) {
+		if !isToken(req.method) || !strings.HasPrefix(req.target, "/") && req.target != "*" || hasControl(req.target) {
 			t.Fatalf("bad request line accepted: %q", req.line)
 		}
 		for name, value := range req.header {
@@ -117,6 +128,9 @@ func FuzzReadRequest(f *testing.F) {
 		}
 		if _, ok := req.header["host"]; !ok && req.version == "HTTP/1.1" {
 			t.Fatalf("HTTP/1.1 request without Host accepted")
+		}
+		if length, ok := req.header["content-length"]; ok && !isDigits(length) {
+			t.Fatalf("Content-Length %q accepted", length)
 		}
 	})
 }

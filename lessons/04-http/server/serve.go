@@ -24,33 +24,44 @@ import (
 // always in GMT: "Sun, 06 Nov 1994 08:49:37 GMT".
 const httpTime = "Mon, 02 Jan 2006 15:04:05 GMT"
 
+// chunkSize is how much of a body the client must take within the write
+// time-out (see sendBody).
+const chunkSize = 1 << 20
+
 // lingerTime bounds how long a closing connection waits for the client to
 // take our last response (see closeGently).
 const lingerTime = time.Second
 
 // A server serves the files under root.
 type server struct {
-	root        string        // absolute, symlinks resolved (see realRoot)
-	readTimeout time.Duration // to send a request's head, once it has begun
-	idleTimeout time.Duration // to begin the next request on a kept connection
+	root         string        // absolute, symlinks resolved (see realRoot)
+	readTimeout  time.Duration // to send a request's head, once it has begun
+	idleTimeout  time.Duration // to begin the next request on a kept connection
+	writeTimeout time.Duration // to take a response's head, and each MiB (chunkSize) of its body
 }
 
 // serve accepts connections until ctx is cancelled, each in its own
 // goroutine, then waits for those goroutines to finish.
-func (s *server) serve(ctx context.Context, ln net.Listener) error {
+func (s *server) serve(ctx context.Context, ln net.Listener) {
 	// Closing the listener is the only way to wake a blocked Accept.
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	var retry backoff
 	for {
 		conn, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // we closed the listener ourselves: a normal stop
-			}
-			return fmt.Errorf("accept: %w", err)
+		if errors.Is(err, net.ErrClosed) {
+			return // we closed the listener ourselves: a normal stop
 		}
+		if err != nil {
+			// Out of file descriptors, say (each connection is one, and
+			// ulimit -n caps them): a busy server, not a broken one. Wait
+			// for clients to leave and try again, as in lesson 01.
+			retry.wait(ctx, err)
+			continue
+		}
+		retry.reset()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -59,9 +70,34 @@ func (s *server) serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
+// backoff spaces out retries of Accept after an error that passes
+// (too many open files, ...): 5 ms, then twice as long each time, up
+// to 1 s, like net/http. It logs once per burst, not once per retry.
+type backoff struct{ delay time.Duration }
+
+// wait logs err at the first failure of a burst, then sleeps, or returns
+// early when ctx is done.
+func (b *backoff) wait(ctx context.Context, err error) {
+	if b.delay == 0 {
+		log.Printf("accept: %v; trying again, less often each time, until it works", err)
+		b.delay = 5 * time.Millisecond
+	} else {
+		b.delay = min(2*b.delay, time.Second)
+	}
+	t := time.NewTimer(b.delay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// reset ends a burst, after a successful Accept.
+func (b *backoff) reset() { b.delay = 0 }
+
 // handle serves one connection and logs how it ended. The last log line is
-// written before the connection closes, so a client that has seen the
-// close knows the server's log is complete.
+// logged before the connection closes, so a client that has seen the close
+// knows the server's log holds it.
 func (s *server) handle(ctx context.Context, conn net.Conn) {
 	// At shutdown, close the connection too, or we would wait for a client
 	// that may never hang up.
@@ -70,9 +106,9 @@ func (s *server) handle(ctx context.Context, conn net.Conn) {
 
 	who := conn.RemoteAddr().String()
 	log.Printf("%s connected", who)
-	n, end, err := s.converse(conn, who)
+	n, end, unread := s.converse(conn, who)
 	log.Printf("%s %s after %d %s", who, end, n, plural(n, "request"))
-	if err == nil {
+	if unread {
 		closeGently(conn)
 	} else {
 		conn.Close()
@@ -81,8 +117,10 @@ func (s *server) handle(ctx context.Context, conn net.Conn) {
 
 // converse answers requests on one connection until one side ends it. It
 // returns how many requests it answered, how the conversation ended for
-// the log, and the connection's error if it broke.
-func (s *server) converse(conn net.Conn, who string) (n int, end string, err error) {
+// the log, and whether the client may still be sending what the server
+// will not read (after a refused request, or one with a body): then the
+// connection must be closed gently.
+func (s *server) converse(conn net.Conn, who string) (n int, end string, unread bool) {
 	in := bufio.NewReader(conn)
 	for ; ; n++ {
 		// Wait for the first byte of the next request. The first request
@@ -94,28 +132,37 @@ func (s *server) converse(conn net.Conn, who string) (n int, end string, err err
 		}
 		conn.SetReadDeadline(time.Now().Add(wait))
 		if _, err := in.Peek(1); err != nil {
-			return n, ended(err), nil
+			return n, ended(err), false
 		}
 		// A request has begun: its head must arrive within readTimeout,
 		// or one slow client (or a deliberate slowloris) would hold this
 		// goroutine and its connection for ever.
 		conn.SetReadDeadline(time.Now().Add(s.readTimeout))
 		req, err := readRequest(in)
+		// Whatever the answer, the client must take it in good time: one
+		// that stops reading would otherwise hold this goroutine, the
+		// connection and an open file for ever.
+		conn.SetWriteDeadline(time.Now().Add(s.writeTimeout))
 		var refused *statusError
 		switch {
 		case errors.As(err, &refused):
-			return n + 1, "closed", s.sendError(conn, who, nil, refused, true)
+			s.sendError(conn, who, nil, refused, true) // if it fails, so will closing gently
+			return n + 1, "closed", true
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			return n + 1, "closed", s.sendError(conn, who, nil, refuse(408, "the request's head took longer than %v", s.readTimeout), true)
+			s.sendError(conn, who, nil, refuse(408, "the request's head took longer than %v", s.readTimeout), true)
+			return n + 1, "closed", true
 		case err != nil:
-			return n, ended(err), err
+			return n, ended(err), false
 		}
 		closing := req.wantsClose() || req.hasBody()
 		if err := s.respond(conn, who, req, closing); err != nil {
-			return n + 1, ended(err), err
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				return n + 1, "stopped reading, closed", false
+			}
+			return n + 1, ended(err), false
 		}
 		if closing {
-			return n + 1, "closed", nil
+			return n + 1, "closed", req.hasBody()
 		}
 	}
 }
@@ -137,6 +184,12 @@ func ended(err error) string {
 
 // respond answers one well-formed request: the file, or an error page.
 func (s *server) respond(conn net.Conn, who string, req *request, closing bool) error {
+	if req.target == "*" {
+		// OPTIONS * (no other method may ask for *): not about a file but
+		// about the server itself, and what it accepts.
+		log.Printf("%s %q %d %d", who, clip(req.line), 200, 0)
+		return writeHead(conn, 200, []string{"Allow: GET, HEAD", "Content-Length: 0"}, closing)
+	}
 	if req.method != "GET" && req.method != "HEAD" {
 		return s.sendError(conn, who, req, refuse(405, "this server only answers GET and HEAD"), closing)
 	}
@@ -160,13 +213,43 @@ func (s *server) respond(conn net.Conn, who string, req *request, closing bool) 
 	}
 	var sent int64
 	if req.method == "GET" {
-		// io.Copy from an *os.File to a *net.TCPConn lets Linux use
-		// sendfile(2): the kernel moves the bytes from the page cache to
-		// the socket, and memory stays flat however big the file is.
-		sent, err = io.Copy(conn, f)
+		sent, err = sendBody(conn, f, info.Size(), s.writeTimeout)
 	}
 	log.Printf("%s %q %d %d", who, clip(req.line), 200, sent)
 	return err
+}
+
+// errShortFile says a file ended before the Content-Length its head
+// announced: it shrank while it was being sent.
+var errShortFile = errors.New("the file came up short of its Content-Length: did it shrink while being sent?")
+
+// sendBody sends exactly size bytes of f: the Content-Length the head
+// announced, no more and no fewer. A file can change while it is sent; a
+// byte more than announced would be read by the client as the start of
+// the next response, so io.CopyN stops at size even if the file grew. When
+// the file shrank, the body cannot be finished, and the caller must close
+// the connection: that is the only way left to tell the client.
+//
+// The body goes a chunk at a time, each with timeout to be taken: a slow
+// link gets all the time a big file needs, as long as it keeps reading.
+//
+// From an *os.File to a *net.TCPConn, io.CopyN lets Linux use sendfile(2):
+// the kernel copies the file's pages to the socket, and the bytes never
+// enter the program (see the README's "Big files").
+func sendBody(conn net.Conn, f io.Reader, size int64, timeout time.Duration) (int64, error) {
+	var sent int64
+	for sent < size {
+		conn.SetWriteDeadline(time.Now().Add(timeout))
+		n, err := io.CopyN(conn, f, min(size-sent, chunkSize))
+		sent += n
+		if errors.Is(err, io.EOF) {
+			return sent, errShortFile
+		}
+		if err != nil {
+			return sent, err
+		}
+	}
+	return sent, nil
 }
 
 // sendError sends an error page whose body names the cause. req is nil
@@ -226,14 +309,17 @@ var statusText = map[int]string{
 	408: "Request Timeout",
 	414: "URI Too Long",
 	431: "Request Header Fields Too Large",
+	503: "Service Unavailable",
 	505: "HTTP Version Not Supported",
 }
 
-// closeGently closes a connection the server chose to end. A plain Close
-// with unread request bytes still in the socket (a refused request of
-// 100 KiB, say) makes the kernel send RST, and the client may lose our
-// response before reading it. So: send FIN first (CloseWrite), let the
-// client read, and throw away what it still sends, for a short while.
+// closeGently closes a connection whose client may still be sending. A
+// plain Close with unread request bytes still in the socket (a refused
+// request of 100 KiB, say) makes the kernel send RST, and the client may
+// lose our response before reading it. So: send FIN first (CloseWrite), let
+// the client read, and throw away what it still sends, for a short while.
+// After a request it has read whole, the server closes plainly: the client
+// said Connection: close, and sends no more.
 func closeGently(conn net.Conn) {
 	defer conn.Close()
 	if cw, ok := conn.(interface{ CloseWrite() error }); ok {
