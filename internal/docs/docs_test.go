@@ -1,0 +1,34 @@
+package docs_test
+
+import (
+	"flag"
+	"testing"
+
+	"github.com/socketbook/socketbook/internal/docs"
+	"github.com/socketbook/socketbook/internal/grade"
+)
+
+
+// documents are the files the check reads, from the workbook's root.
+var documents = []string{
+	"README.md",
+	"docs/grading.md",
+	"lessons/01-echo/README.md",
+	"lessons/02-concurrent/README.md",
+	"lessons/03-udp/README.md",
+	"lessons/04-http/README.md",
+	"lessons/05-options/README.md",
+}
+
+// TestDocs runs every checked block of the READMEs and compares what the
+// programs print with what the text shows.
+func TestDocs(t *testing.T) {
+	root, err := grade.Root(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// -update is the scenarios' flag (internal/scenario defines it): here
+	// it rewrites what differs in the READMEs, and says what.
+	update := flag.Lookup("update").Value.(flag.Getter).Get().(bool)
+	docs.Check(t, root, documents, update)
+}
