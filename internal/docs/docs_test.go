@@ -8,7 +8,6 @@ import (
 	"github.com/socketbook/socketbook/internal/grade"
 )
 
-
 // documents are the files the check reads, from the workbook's root.
 var documents = []string{
 	"README.md",
