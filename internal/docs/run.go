@@ -348,10 +348,20 @@ func (r *run) compare(c *command, got []string) bool {
 // the end included) rather than failing, unless typed lines are mixed in.
 func (r *run) same(line int, what string, from, to int, want, got, shown []string, typed bool) bool {
 	got = trimBlank(lines(r.addrs.toShown(strings.Join(got, "\n"))))
+	for i, l := range got {
+		got[i] = strings.TrimSuffix(l, "\r") // a terminal shows no CR before a newline
+	}
 	if r.addrs.matches(want, got) {
 		return true
 	}
 	if r.c.update && !typed {
+		// A line that differs only in what is normalised stays as the
+		// block shows it, so a rewrite changes only what changed.
+		for i := range min(len(want), len(got)) {
+			if r.addrs.normalise(want[i]) == r.addrs.normalise(got[i]) {
+				got[i] = want[i]
+			}
+		}
 		blank := len(shown) - len(trimBlank(shown))
 		r.c.edit(r.block.File, edit{from: from, to: to, lines: append(got, make([]string, blank)...), indent: r.block.Indent,
 			what: fmt.Sprintf("%s:%d: what `%s` printed", r.block.File, line, what)})
