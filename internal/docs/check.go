@@ -56,8 +56,22 @@ func (c *checker) edit(file string, e edit) {
 	c.edits[file] = append(c.edits[file], e)
 }
 
-// Check checks the markdown files (paths from root) against the
-// workbook, one subtest per file and one per block in it:
+// Options say what Check checks, and how.
+type Options struct {
+	Root  string   // the workbook's root
+	Files []string // the markdown files, from the root (or absolute)
+	// Update rewrites what differs in the files (what programs printed,
+	// the code they quote) instead of failing, and prints what it
+	// rewrote. Never by default: the text is the contract.
+	Update bool
+	// Limit is how long one wait of a block may take before it counts as
+	// a hang; zero means a default long enough for the slowest command
+	// shown, stretched on a busy machine.
+	Limit time.Duration
+}
+
+// Check checks the markdown files against the workbook, one subtest per
+// file and one per block in it:
 //
 //   - every block of commands (console, sh) and every Go block has a
 //     note that says how it is checked, or why it is not;
@@ -69,15 +83,16 @@ func (c *checker) edit(file string, e edit) {
 //   - every link to a file of the workbook must lead to one, and a link
 //     from a symbol's name to a Go file to the file that declares it.
 //
-// With update set, what differs is rewritten in the file instead (what
-// programs printed, the quoted source), and each rewrite is printed,
-// never by default. See doc.go for the notes.
-func Check(t *testing.T, root string, files []string, update bool) {
-	c := &checker{root: root, update: update, limit: scenario.Stretched(limit), edits: map[string][]edit{}}
+// See doc.go for the notes.
+func Check(t *testing.T, opts Options) {
+	c := &checker{root: opts.Root, update: opts.Update, limit: opts.Limit, edits: map[string][]edit{}}
+	if c.limit == 0 {
+		c.limit = scenario.Stretched(limit)
+	}
 	docs := map[string][]*Block{}
 	var all []*Block
-	for _, name := range files {
-		blocks, err := ReadFile(filepath.Join(root, name), name)
+	for _, name := range opts.Files {
+		blocks, err := ReadFile(c.path(name), name)
 		if err != nil {
 			t.Error(err)
 			continue
@@ -93,18 +108,26 @@ func Check(t *testing.T, root string, files []string, update bool) {
 		}
 		c.progs, c.prelude = progs, prelude(progs)
 	}
-	for _, name := range files {
+	for _, name := range opts.Files {
 		blocks, ok := docs[name]
 		if !ok {
 			continue
 		}
 		t.Run(name, func(t *testing.T) { c.file(t, name, blocks, canRun) })
 	}
-	if update {
+	if c.update {
 		if err := c.apply(); err != nil {
 			t.Error(err)
 		}
 	}
+}
+
+// path is where a file named to the checker is.
+func (c *checker) path(name string) string {
+	if filepath.IsAbs(name) {
+		return name
+	}
+	return filepath.Join(c.root, name)
 }
 
 // runnable says why blocks cannot run here, or "" when they can: they
@@ -136,11 +159,11 @@ func (c *checker) build(t *testing.T, blocks []*Block) (map[string]*Program, err
 
 // file checks one markdown file.
 func (c *checker) file(t *testing.T, name string, blocks []*Block, canRun string) {
-	text, err := os.ReadFile(filepath.Join(c.root, name))
+	text, err := os.ReadFile(c.path(name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, problem := range checkLinks(c.root, name, string(text)) {
+	for _, problem := range checkLinks(c.path(name), name, string(text)) {
 		t.Error(problem)
 	}
 	var runs []*run
@@ -326,7 +349,7 @@ func (c *checker) apply() error {
 	sort.Strings(names)
 	for _, name := range names {
 		edits := c.edits[name]
-		path := filepath.Join(c.root, name)
+		path := c.path(name)
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return err

@@ -208,9 +208,10 @@ var link = regexp.MustCompile(`\]\(([^)\s]+)\)`)
 // lead to a file or folder that exists, and a link from a symbol's name
 // to a Go file must lead to the file that declares it, so that moving a
 // func to another file cannot leave the text pointing at the old one.
-// It returns one problem per line, as "FILE:LINE: what is wrong".
-func checkLinks(root, name, text string) []string {
-	dir := filepath.Dir(filepath.Join(root, name))
+// path is where the file is, name how to call it. It returns one problem
+// per line, as "NAME:LINE: what is wrong".
+func checkLinks(path, name, text string) []string {
+	dir := filepath.Dir(path)
 	var problems []string
 	for i, line := range strings.Split(text, "\n") {
 		where := fmt.Sprintf("%s:%d", name, i+1)

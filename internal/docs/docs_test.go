@@ -29,5 +29,5 @@ func TestDocs(t *testing.T) {
 	// -update is the scenarios' flag (internal/scenario defines it): here
 	// it rewrites what differs in the READMEs, and says what.
 	update := flag.Lookup("update").Value.(flag.Getter).Get().(bool)
-	docs.Check(t, root, documents, update)
+	docs.Check(t, docs.Options{Root: root, Files: documents, Update: update})
 }
