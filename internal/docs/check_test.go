@@ -2,6 +2,7 @@ package docs_test
 
 import (
 	"flag"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,7 +78,12 @@ func TestADriftingBlockFailsWithItsLineAndADiff(t *testing.T) {
 
 func TestATrueBlockPasses(t *testing.T) {
 	// The ports are the usual ones, the ones the check uses are free
-	// ones, and the client's port in the log is the kernel's.
+	// ones, and the client's port in the log is the kernel's. The usual
+	// port is taken here (unless something else has it already), so that
+	// a check that ran the programs on it would fail.
+	if ln, err := net.Listen("tcp", "127.0.0.1:1234"); err == nil {
+		defer ln.Close()
+	}
 	_, out, passed := check(t, "# True\n\n"+
 		"<!-- check: with go run ./lessons/01-echo/server -->\n```console\n$ go run ./lessons/01-echo/client hello\nhello\n$ go run ./lessons/01-echo/client -addr 127.0.0.1:1234 again\nagain\n```\n\n"+
 		"<!-- check: log of server -->\n```text\n127.0.0.1:50000 connected\n127.0.0.1:50000 disconnected after 6 bytes echoed\n127.0.0.1:50002 connected\n127.0.0.1:50002 disconnected after 6 bytes echoed\n```\n")

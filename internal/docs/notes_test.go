@@ -1,0 +1,160 @@
+package docs
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/socketbook/socketbook/internal/grade"
+)
+
+func TestNotesAreReadFromTheCommentAboveTheFence(t *testing.T) {
+	text := "# T\n\n<!-- check: with go run ./x/server; typed hi -->\n```console\n$ nc -N 127.0.0.1 1234\nhi\nhi\n```\n\n" +
+		"1. A list item:\n\n   <!-- not checked: needs a browser -->\n   ```console\n   $ firefox\n   ```\n\n" +
+		"<!--\ncheck\nneeds nc\n-->\n```sh\nnc -h\n```\n\n" +
+		"```text\nno note\n```\n"
+	blocks, err := Parse("T.md", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		line       int
+		lang, kind string
+		note       string
+		body       []string
+	}{
+		{4, "console", Checked, "with go run ./x/server; typed hi", []string{"$ nc -N 127.0.0.1 1234", "hi", "hi"}},
+		{13, "console", NotChecked, "needs a browser", []string{"$ firefox"}},
+		{21, "sh", Checked, "needs nc", []string{"nc -h"}},
+		{25, "text", "", "", []string{"no note"}},
+	}
+	if len(blocks) != len(want) {
+		t.Fatalf("%d blocks, want %d", len(blocks), len(want))
+	}
+	for i, w := range want {
+		b := blocks[i]
+		kind, note := "", ""
+		if b.Note != nil {
+			kind, note = b.Note.Kind, b.Note.Text
+		}
+		if b.Line != w.line || b.Lang != w.lang || kind != w.kind || note != w.note || !slices.Equal(b.Body, w.body) {
+			t.Errorf("block %d: line %d, %s, note %q %q, body %q; want line %d, %s, note %q %q, body %q",
+				i, b.Line, b.Lang, kind, note, b.Body, w.line, w.lang, w.kind, w.note, w.body)
+		}
+	}
+}
+
+func TestACommentThatIsNoNoteIsAnError(t *testing.T) {
+	_, err := Parse("T.md", "<!-- chek -->\n```console\n$ true\n```\n")
+	if err == nil || !strings.Contains(err.Error(), "T.md:2:") {
+		t.Errorf("a misspelt note gave %v, want an error at T.md:2", err)
+	}
+}
+
+func TestTypedLinesGoToTheCommandTheyAreShownUnder(t *testing.T) {
+	b := &Block{Lang: "console", Line: 10, Body: []string{"$ server", "$ nc 127.0.0.1 1234", "hi", "hi", "$ client", "done"}}
+	p, err := readPlan("typed hi; ctrl-c 2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmds, err := commands(b, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc := cmds[1]
+	if nc.line != 12 || !slices.Equal(nc.typed, []string{"hi"}) || !slices.Equal(nc.want, []string{"hi"}) || p.ctrlC != 2 {
+		t.Errorf("nc: line %d, typed %q, wants %q, ctrl-c %d; want line 12, typed [hi], wants [hi], ctrl-c 2", nc.line, nc.typed, nc.want, p.ctrlC)
+	}
+	if _, err := commands(b, plan{typed: []string{"bye"}}); err == nil {
+		t.Error("a typed line that is not shown was accepted")
+	}
+	if _, err := readPlan("wiht go run ./x"); err == nil {
+		t.Error("an unknown clause was accepted")
+	}
+}
+
+func TestWhatVariesIsNormalisedAndNothingElse(t *testing.T) {
+	a := newAddresses("/tmp/sbdoc1")
+	a.ports["1234"] = "41234"
+	for _, c := range []struct{ in, want string }{
+		{"listening on 127.0.0.1:41234", "listening on 127.0.0.1:1234"},
+		{"127.0.0.1:58490 connected", "127.0.0.1:PORT connected"},
+		{"Date: Sun, 22 Nov 2026 08:14:29 GMT", "Date: DATE"},
+		{"#1   +0.306s  open: client 127.0.0.1:60484", "#1   +TIME  open: client 127.0.0.1:PORT"},
+		{"/tmp/sbdoc1/echo.sock", "/tmp/sbdoc1/echo.sock"},
+		{"sent 20 bytes in 1234ms", "sent 20 bytes in 1234ms"},
+	} {
+		if got := a.normalise(a.toShown(c.in)); got != c.want {
+			t.Errorf("%q: got %q, want %q", c.in, got, c.want)
+		}
+	}
+	real, err := a.toReal("nc 127.0.0.1 1234; exec 3<>/dev/tcp/127.0.0.1/1234; client -addr 127.0.0.1:1234 -unix /tmp/echo.sock", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "nc 127.0.0.1 41234; exec 3<>/dev/tcp/127.0.0.1/41234; client -addr 127.0.0.1:41234 -unix /tmp/sbdoc1/echo.sock"; real != want {
+		t.Errorf("toReal gave %q, want %q", real, want)
+	}
+}
+
+func TestThreeDotsStandForAnyLines(t *testing.T) {
+	a := newAddresses("")
+	got := []string{"SO_REUSEADDR   off", "SO_KEEPALIVE   on", "TCP_KEEPIDLE   1m0s", "hello"}
+	for _, c := range []struct {
+		want []string
+		ok   bool
+	}{
+		{[]string{"SO_REUSEADDR   off", "...", "hello"}, true},
+		{[]string{"SO_REUSEADDR   off", "..."}, true},
+		{[]string{"...", "TCP_KEEPIDLE   1m0s", "hello"}, true},
+		{[]string{"SO_REUSEADDR   off", "...", "bye"}, false},
+		{[]string{"SO_REUSEADDR   off", "hello"}, false},
+	} {
+		if a.matches(c.want, got) != c.ok {
+			t.Errorf("%q against %q: want %v", c.want, got, c.ok)
+		}
+	}
+}
+
+func TestLinksToASymbolLeadToTheFileThatDeclaresIt(t *testing.T) {
+	root, err := grade.Root(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := filepath.Join(root, "lessons", "01-echo", "README.md")
+	text := "[`serve`](server/main.go) and [`roundTrips`](client/main.go) are right.\n" +
+		"[`roundTrips`](server/main.go) is in the client.\n" +
+		"[`gone`](server/gone.go) leads nowhere.\n" +
+		"[`main.go`](server/main.go) names the file.\n"
+	problems := checkLinks(readme, "README.md", text)
+	want := []string{
+		"README.md:2: [`roundTrips`](server/main.go): server/main.go declares no roundTrips (link the file that does)",
+		"README.md:3: the link to server/gone.go leads nowhere",
+	}
+	if len(problems) != len(want) {
+		t.Fatalf("problems:\n%s\nwant %d", strings.Join(problems, "\n"), len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(problems[i], w) {
+			t.Errorf("problem %d: %s\nwant: %s", i, problems[i], w)
+		}
+	}
+}
+
+func TestCodeIsQuotedWithItsDocComment(t *testing.T) {
+	root, err := grade.Root(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, file, err := quoteOf(root, "lessons/01-echo/server echo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(file) != "main.go" || !strings.HasPrefix(src, "// echo writes back every byte") || !strings.HasSuffix(src, "return io.Copy(conn, conn)\n}") {
+		t.Errorf("the quote of echo, from %s:\n%s", file, src)
+	}
+	if _, _, err := quoteOf(root, "lessons/01-echo/server nosuch"); err == nil {
+		t.Error("a symbol that does not exist was quoted")
+	}
+}
