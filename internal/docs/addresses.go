@@ -2,7 +2,9 @@ package docs
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
+	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -102,22 +104,44 @@ func (a *addresses) toShown(s string) string {
 }
 
 // freePort returns a port that is free for both TCP and UDP on the
-// loopback address, as the kernel picks one.
+// loopback address, and that no other program will be given meanwhile:
+// it lies below the range the kernel picks ports from for port 0 (a
+// server of another block) or for a client, so that nothing answers
+// there while the block says "no server running".
 func freePort() (string, error) {
-	for range 10 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+	lo, hi := 20000, ephemeralStart()-1
+	for range 50 {
+		port := strconv.Itoa(lo + rand.IntN(hi-lo+1))
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", port))
 		if err != nil {
-			return "", err
+			continue
 		}
-		port := ln.Addr().(*net.TCPAddr).Port
-		pc, err := net.ListenPacket("udp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		pc, err := net.ListenPacket("udp", net.JoinHostPort("127.0.0.1", port))
 		ln.Close()
 		if err == nil {
 			pc.Close()
-			return strconv.Itoa(port), nil
+			return port, nil
 		}
 	}
-	return "", fmt.Errorf("no port is free for both TCP and UDP")
+	return "", fmt.Errorf("no port below %d is free for both TCP and UDP", hi+1)
+}
+
+// ephemeralStart is the first port of the range the kernel picks from:
+// Linux says where it starts; 32768 is its default, and below macOS's.
+func ephemeralStart() int {
+	data, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	fields := strings.Fields(string(data))
+	if len(fields) == 0 {
+		return 32768
+	}
+	n, err := strconv.Atoi(fields[0])
+	if err != nil || n <= 21000 {
+		return 32768
+	}
+	return n
 }
 
 // What varies from run to run is normalised, in what the block shows and

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/diff"
+	"github.com/socketbook/socketbook/internal/grade"
 	"github.com/socketbook/socketbook/internal/scenario"
 )
 
@@ -166,9 +167,21 @@ func (c *checker) file(t *testing.T, name string, blocks []*Block, canRun string
 	for _, problem := range checkLinks(c.path(name), name, string(text)) {
 		t.Error(problem)
 	}
+	lessons, err := grade.Lessons(c.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	here, err := filepath.Rel(c.root, filepath.Dir(c.path(name)))
+	if err != nil || strings.HasPrefix(here, "..") {
+		here = "."
+	}
+	n := &names{root: c.root, lessons: lessons, here: here}
+	for _, problem := range n.inline(name, string(text), blocks) {
+		t.Error(problem)
+	}
 	var runs []*run
 	var notChecked []string
-	checked, commands := 0, 0
+	checked, named, commands := 0, 0, 0
 	for i, b := range blocks {
 		if b.Runs() {
 			commands++
@@ -184,6 +197,12 @@ func (c *checker) file(t *testing.T, name string, blocks []*Block, canRun string
 			if b.Runs() {
 				notChecked = append(notChecked, fmt.Sprintf("%d (%s)", b.Line, b.Note.Text))
 			}
+		case b.Note.Kind == CheckNames:
+			named++
+			if b.Note.Text == "" {
+				t.Errorf("%s: \"check names\" needs the reason the block does not run: <!-- check names: runs the lesson's tests -->", b.Where())
+			}
+			c.names(t, n, b)
 		case b.Note.Kind == Code:
 			t.Run(fmt.Sprint(b.Line), func(t *testing.T) { c.quote(t, b) })
 		case b.Lang == "go":
@@ -207,7 +226,8 @@ func (c *checker) file(t *testing.T, name string, blocks []*Block, canRun string
 		}
 	}
 	c.runAll(t, runs, canRun)
-	t.Logf("%s: %d of %d blocks of commands checked; not checked, by line: %s", name, checked, commands, strings.Join(notChecked, "; "))
+	t.Logf("%s: %d blocks of commands: %d run and compared, %d not run but the names they give checked, %d not checked; by line: %s",
+		name, commands, checked, named, len(notChecked), strings.Join(notChecked, "; "))
 }
 
 // plan reads how a checked block runs, and picks up the text blocks
@@ -315,6 +335,22 @@ func workDir(t *testing.T, root string) string {
 		}
 	}
 	return dir
+}
+
+// names checks the names a block of commands gives, as it is not run.
+func (c *checker) names(t *testing.T, n *names, b *Block) {
+	for i, line := range b.Body {
+		text, ok := strings.CutPrefix(line, "$ ")
+		if !ok && b.Lang != "console" {
+			text, ok = line, true
+		}
+		if !ok {
+			continue
+		}
+		for _, p := range n.command(text) {
+			t.Errorf("%s:%d: `%s`: %s", b.File, b.Line+1+i, text, p)
+		}
+	}
 }
 
 // quote checks a Go block against the source its note names.

@@ -16,8 +16,15 @@
 //
 //	<!-- check -->                                   run it and compare
 //	<!-- check: with go run ./lessons/01-echo/server -->   ... with that server in another terminal
+//	<!-- check names: a measurement -->              not run (say why), but what its commands name
+//	                                                 must exist: folders, packages, tests, benchmarks,
+//	                                                 fuzz targets, scenarios, lessons, exercises
 //	<!-- not checked: needs a browser -->            why it cannot run: a reason a reader would accept
 //	<!-- code: lessons/02-concurrent/server join -->  a Go block: the source it quotes
+//
+// The same names are checked in the commands of a paragraph's code spans,
+// such as `go run ./tools/runner -exercise 01/1`, typed from the root or
+// from the file's own folder.
 //
 // A check note may add clauses, separated by semicolons or one per line:
 //
@@ -59,7 +66,8 @@
 // ones. A server started on a port not yet in use by the block listens on
 // port 0, and the port it got becomes that port; any other port the block
 // shows (a client's -local, a port where nothing listens) becomes a free
-// port. A command that leaves out a program's -addr is given its default
+// port below the range the kernel picks from, where no other program is
+// given one meanwhile. A command that leaves out a program's -addr is given its default
 // address, so that it too goes to the real port. Paths under /tmp move to
 // the block's folder.
 //

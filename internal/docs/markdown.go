@@ -21,13 +21,14 @@ type Block struct {
 // line just above the fence. GitHub does not show it; the checker reads it.
 type Note struct {
 	Line int    // the line the comment starts on
-	Kind string // "check", "not checked" or "code"
+	Kind string // "check", "check names", "not checked" or "code"
 	Text string // what follows the kind (and its colon), trimmed
 }
 
 // Kinds of note.
 const (
 	Checked    = "check"
+	CheckNames = "check names" // not run, but what it names is checked
 	NotChecked = "not checked"
 	Code       = "code"
 )
@@ -107,7 +108,7 @@ func noteAbove(lines []string, i int) (*Note, error) {
 		return nil, nil
 	}
 	body := m[1]
-	for _, kind := range []string{NotChecked, Checked, Code} {
+	for _, kind := range []string{NotChecked, CheckNames, Checked, Code} {
 		rest, ok := strings.CutPrefix(body, kind)
 		if !ok || (rest != "" && !strings.ContainsAny(rest[:1], ": \n")) {
 			continue
@@ -115,7 +116,7 @@ func noteAbove(lines []string, i int) (*Note, error) {
 		rest = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), ":"))
 		return &Note{Line: start + 1, Kind: kind, Text: rest}, nil
 	}
-	return nil, fmt.Errorf("the comment above this block is not an annotation the checker knows: it begins %q (want check, not checked or code; see internal/docs)", firstLine(body))
+	return nil, fmt.Errorf("the comment above this block is not an annotation the checker knows: it begins %q (want check, check names, not checked or code; see internal/docs)", firstLine(body))
 }
 
 func firstLine(s string) string {

@@ -158,3 +158,45 @@ func TestCodeIsQuotedWithItsDocComment(t *testing.T) {
 		t.Error("a symbol that does not exist was quoted")
 	}
 }
+
+func TestNamesInCommandsMustExist(t *testing.T) {
+	root, err := grade.Root(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lessons, err := grade.Lessons(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &names{root: root, lessons: lessons, here: filepath.Join("lessons", "01-echo")}
+	for _, c := range []struct {
+		command string
+		wrong   string // what the problem names; "" for none
+	}{
+		{"cd lessons/01-echo && go test -v -run TestScenarios/sequential", ""},
+		{"cd lessons/01-echo && go test -v -run TestScenarios/sequentail", "no scenario lessons/01-echo/testdata/sequentail.txtar"},
+		{"cd lessons/01-echo && go test -run XXX -bench Echo -benchtime 2s -count 3 ./server", ""},
+		{"cd lessons/01-echo && go test -run XXX -bench Ecko ./server", "no func BenchmarkEcko"},
+		{"go run ./tools/runner -exercise 01/1", ""},
+		{"go run ./tools/runner -exercise 01/3", "exercise 01/3 has no checks"},
+		{"go run ./tools/runner -answer 01/1", "exercise 01/1 has no model answer"},
+		{"go run ./tools/runner -exercise 01/99", "has no exercise 99"},
+		{"go run ./tools/runner -k 02 07", "07"},
+		{"go run ./lessons/01-echo/sever", "no package lessons/01-echo/sever"},
+		{"SOCKETBOOK_EXERCISES=1-upper-case go test -run TestExercises -v .", ""}, // from the lesson's folder
+		{"SOCKETBOOK_EXERCISES=1-lower-case go test -run TestExercises -v .", "no exercise folder"},
+		{"go run ./lessons/01-echo/client hello # go run ./nowhere", ""},
+	} {
+		problems := strings.Join(n.command(c.command), "\n")
+		switch {
+		case c.wrong == "" && problems != "":
+			t.Errorf("%s: %s", c.command, problems)
+		case c.wrong != "" && !strings.Contains(problems, c.wrong):
+			t.Errorf("%s: got %q, want a problem that says %q", c.command, problems, c.wrong)
+		}
+	}
+	text := "Check: `go run ./tools/runner\n-exercise 01/9`. And ```text\n```\n"
+	if got := n.inline("R.md", text, nil); len(got) != 1 || !strings.HasPrefix(got[0], "R.md:1: `go run ./tools/runner -exercise 01/9`") {
+		t.Errorf("a span across two lines: %q", got)
+	}
+}

@@ -133,9 +133,7 @@ func buildModule(root, bin, mod string, pkgs []string) ([]*Program, error) {
 	for i, pkg := range pkgs {
 		name := filepath.Base(rel[i])
 		p := &Program{Pkg: pkg, Name: name, Path: filepath.Join(out, name)}
-		if err := p.readFlags(); err != nil {
-			return nil, err
-		}
+		p.readFlags()
 		progs = append(progs, p)
 	}
 	return progs, nil
@@ -149,8 +147,8 @@ var (
 )
 
 // readFlags learns the program's -addr default and whether it listens,
-// from what it prints for -h.
-func (p *Program) readFlags() error {
+// from what it prints for -h. A program without those flags has neither.
+func (p *Program) readFlags() {
 	out, _ := exec.Command(p.Path, "-h").CombinedOutput()
 	current := ""
 	sc := bufio.NewScanner(strings.NewReader(string(out)))
@@ -166,7 +164,6 @@ func (p *Program) readFlags() error {
 			p.Addr = m[1]
 		}
 	}
-	return nil
 }
 
 // prelude is the shell code every block runs after: a function go that
