@@ -164,7 +164,15 @@ func (c *checker) file(t *testing.T, name string, blocks []*Block, canRun string
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, problem := range checkLinks(c.path(name), name, string(text)) {
+	problems, fixable, fixed := checkLinks(c.path(name), name, string(text))
+	if c.update {
+		for n, line := range fixed {
+			c.edit(name, edit{from: n, to: n, lines: []string{line}, what: fmt.Sprintf("%s:%d: a link to a symbol that moved", name, n)})
+		}
+	} else {
+		problems = append(problems, fixable...)
+	}
+	for _, problem := range problems {
 		t.Error(problem)
 	}
 	lessons, err := grade.Lessons(c.root)

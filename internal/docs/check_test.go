@@ -112,11 +112,26 @@ func TestEveryBlockOfCommandsNeedsANote(t *testing.T) {
 	}
 }
 
-func TestUpdateRewritesOutputAndCode(t *testing.T) {
-	const stale = "# Stale\n\n" +
+func TestUpdateRewritesOutputCodeAndLinks(t *testing.T) {
+	root, err := grade.Root(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "README.md")
+	// respond is in lesson 04's server/serve.go.
+	server, err := filepath.Rel(filepath.Dir(file), filepath.Join(root, "lessons", "04-http", "server"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	server = filepath.ToSlash(server)
+	stale := "# Stale\n\n" +
 		"<!-- check -->\n```console\n$ go run ./lessons/01-echo/client -port 1234\nclient: no such flag\n$ go run ./lessons/01-echo/server -port 1234\nserver: flag provided but not defined: -port (see server -h)\n```\n\n" +
-		"<!-- code: lessons/01-echo/server echo -->\n```go\nfunc echo() {}\n```\n"
-	file, out, passed := check(t, stale, "-update")
+		"<!-- code: lessons/01-echo/server echo -->\n```go\nfunc echo() {}\n```\n\n" +
+		"It is [`respond`](" + server + "/main.go) that answers.\n"
+	if err := os.WriteFile(file, []byte(stale), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, passed := again(t, file, "-update")
 	if !passed {
 		t.Fatalf("-update failed:\n%s", out)
 	}
@@ -124,6 +139,7 @@ func TestUpdateRewritesOutputAndCode(t *testing.T) {
 		"updated " + file + ":5: what `go run ./lessons/01-echo/client -port 1234` printed",
 		"updated " + file + ":7: what `go run ./lessons/01-echo/server -port 1234` printed",
 		"updated " + file + ":12: the code quoted from lessons/01-echo/server/main.go",
+		"updated " + file + ":16: a link to a symbol that moved",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("-update does not say %q:\n%s", want, out)
@@ -139,6 +155,7 @@ func TestUpdateRewritesOutputAndCode(t *testing.T) {
 		"server: flag provided but not defined: -port (see server -h)\nexit status 1\n```",
 		"```go\n// echo writes back every byte",
 		"return io.Copy(conn, conn)\n}\n```\n",
+		"It is [`respond`](" + server + "/serve.go) that answers.",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the file, rewritten, does not have %q:\n%s", want, text)

@@ -208,11 +208,14 @@ var link = regexp.MustCompile(`\]\(([^)\s]+)\)`)
 // lead to a file or folder that exists, and a link from a symbol's name
 // to a Go file must lead to the file that declares it, so that moving a
 // func to another file cannot leave the text pointing at the old one.
-// path is where the file is, name how to call it. It returns one problem
-// per line, as "NAME:LINE: what is wrong".
-func checkLinks(path, name, text string) []string {
+// path is where the file is, name how to call it. It returns the
+// problems, each as "NAME:LINE: what is wrong", and, by line number, the
+// lines with their links to moved symbols led to the file of the same
+// folder that now declares each, for -update; those problems are also
+// in fixable.
+func checkLinks(path, name, text string) (problems, fixable []string, fixed map[int]string) {
 	dir := filepath.Dir(path)
-	var problems []string
+	fixed = map[int]string{}
 	for i, line := range strings.Split(text, "\n") {
 		where := fmt.Sprintf("%s:%d", name, i+1)
 		for _, m := range link.FindAllStringSubmatch(line, -1) {
@@ -225,19 +228,52 @@ func checkLinks(path, name, text string) []string {
 			}
 		}
 		for _, m := range symbolLink.FindAllStringSubmatch(line, -1) {
-			if strings.HasSuffix(m[1], ".go") {
+			file := filepath.Join(dir, m[2])
+			if _, err := os.Stat(file); err != nil || strings.HasSuffix(m[1], ".go") {
+				continue // a file's name, or a link said above to lead nowhere
+			}
+			if _, ok, err := declIn(file, m[1]); err == nil && ok {
 				continue
 			}
-			file := filepath.Join(dir, m[2])
-			if _, err := os.Stat(file); err != nil {
-				continue // said above
+			problem := fmt.Sprintf("%s: [`%s`](%s): %s declares no %s", where, m[1], m[2], m[2], m[1])
+			if moved := declaredBeside(file, m[1]); moved != "" {
+				to := filepath.ToSlash(filepath.Join(filepath.Dir(m[2]), moved))
+				problem += fmt.Sprintf("; %s does (go test -update leads the link there)", to)
+				fixed[i+1] = strings.ReplaceAll(cut(fixed, i+1, line), m[0], "[`"+m[1]+"`]("+to+")")
+				fixable = append(fixable, problem)
+				continue
 			}
-			if _, ok, err := declIn(file, m[1]); err != nil || !ok {
-				problems = append(problems, fmt.Sprintf("%s: [`%s`](%s): %s declares no %s (link the file that does)", where, m[1], m[2], m[2], m[1]))
-			}
+			problems = append(problems, problem+" (link the file that does)")
 		}
 	}
-	return problems
+	return problems, fixable, fixed
+}
+
+// cut returns the line as fixed so far, or as it is.
+func cut(fixed map[int]string, n int, line string) string {
+	if f, ok := fixed[n]; ok {
+		return f
+	}
+	return line
+}
+
+// declaredBeside returns the name of the one other Go file in file's
+// folder that declares name, or "".
+func declaredBeside(file, name string) string {
+	others, _ := filepath.Glob(filepath.Join(filepath.Dir(file), "*.go"))
+	found := ""
+	for _, o := range others {
+		if o == file {
+			continue
+		}
+		if _, ok, err := declIn(o, name); err == nil && ok {
+			if found != "" {
+				return ""
+			}
+			found = filepath.Base(o)
+		}
+	}
+	return found
 }
 
 // compiles checks that a block holding a whole program compiles, and

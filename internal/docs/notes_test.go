@@ -127,7 +127,7 @@ func TestLinksToASymbolLeadToTheFileThatDeclaresIt(t *testing.T) {
 		"[`roundTrips`](server/main.go) is in the client.\n" +
 		"[`gone`](server/gone.go) leads nowhere.\n" +
 		"[`main.go`](server/main.go) names the file.\n"
-	problems := checkLinks(readme, "README.md", text)
+	problems, _, _ := checkLinks(readme, "README.md", text)
 	want := []string{
 		"README.md:2: [`roundTrips`](server/main.go): server/main.go declares no roundTrips (link the file that does)",
 		"README.md:3: the link to server/gone.go leads nowhere",
@@ -139,6 +139,23 @@ func TestLinksToASymbolLeadToTheFileThatDeclaresIt(t *testing.T) {
 		if !strings.HasPrefix(problems[i], w) {
 			t.Errorf("problem %d: %s\nwant: %s", i, problems[i], w)
 		}
+	}
+}
+
+func TestALinkToASymbolThatMovedIsLedToItsNewFile(t *testing.T) {
+	root, err := grade.Root(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In lesson 04, respond is in server/serve.go, not server/main.go.
+	readme := filepath.Join(root, "lessons", "04-http", "README.md")
+	text := "See [`respond`](server/main.go) and [`run`](server/main.go).\n"
+	problems, fixable, fixed := checkLinks(readme, "README.md", text)
+	if len(problems) != 0 || len(fixable) != 1 || !strings.Contains(fixable[0], "server/serve.go does (go test -update leads the link there)") {
+		t.Errorf("problems: %q, fixable: %q", problems, fixable)
+	}
+	if want := "See [`respond`](server/serve.go) and [`run`](server/main.go)."; fixed[1] != want {
+		t.Errorf("the line, fixed: %q\nwant: %q", fixed[1], want)
 	}
 }
 
