@@ -6,7 +6,8 @@
 // diff when a README has drifted from the code:
 //
 //	go test -run 'TestDocs/lessons/01-echo/README.md' ./internal/docs
-//	go test -v -run TestDocs ./internal/docs -update    rewrite what differs, and say what
+//	go test -run TestDocs ./internal/docs -docs FILE.md  any other markdown file(s), from the root
+//	go test -v -run TestDocs ./internal/docs -update     rewrite what differs, and say what
 //
 // # Notes
 //
