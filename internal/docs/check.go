@@ -221,7 +221,7 @@ func (c *checker) file(t *testing.T, name string, blocks []*Block, canRun string
 			})
 		case b.Runs():
 			checked++
-			r, err := c.plan(t, b, blocks[i+1:])
+			r, err := c.plan(b, blocks[i+1:])
 			if err != nil {
 				t.Errorf("%s: %v", b.Where(), err)
 				continue
@@ -240,7 +240,7 @@ func (c *checker) file(t *testing.T, name string, blocks []*Block, canRun string
 
 // plan reads how a checked block runs, and picks up the text blocks
 // after it that show a program's log.
-func (c *checker) plan(t *testing.T, b *Block, after []*Block) (*run, error) {
+func (c *checker) plan(b *Block, after []*Block) (*run, error) {
 	p, err := readPlan(b.Note.Text)
 	if err != nil {
 		return nil, err
