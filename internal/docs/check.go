@@ -346,15 +346,22 @@ func workDir(t *testing.T, root string) string {
 }
 
 // names checks the names a block of commands gives, as it is not run.
+// A line that go test printed for a t.Log, under its command, names a
+// line of the test, which must still be the call.
 func (c *checker) names(t *testing.T, n *names, b *Block) {
+	command := ""
 	for i, line := range b.Body {
 		text, ok := strings.CutPrefix(line, "$ ")
 		if !ok && b.Lang != "console" {
 			text, ok = line, true
 		}
 		if !ok {
+			for _, p := range n.logLine(command, line) {
+				t.Errorf("%s:%d: %s", b.File, b.Line+1+i, p)
+			}
 			continue
 		}
+		command = text
 		for _, p := range n.command(text) {
 			t.Errorf("%s:%d: `%s`: %s", b.File, b.Line+1+i, text, p)
 		}

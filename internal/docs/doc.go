@@ -19,7 +19,9 @@
 //	<!-- check: with go run ./lessons/01-echo/server -->   ... with that server in another terminal
 //	<!-- check names: a measurement -->              not run (say why), but what its commands name
 //	                                                 must exist: folders, packages, tests, benchmarks,
-//	                                                 fuzz targets, scenarios, lessons, exercises
+//	                                                 fuzz targets, scenarios, lessons, exercises; and a
+//	                                                 line go test shows for a t.Log ("x_test.go:77: ...")
+//	                                                 must name the line of that call
 //	<!-- not checked: needs a browser -->            why it cannot run: a reason a reader would accept
 //	<!-- code: lessons/02-concurrent/server join -->  a Go block: the source it quotes
 //

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/socketbook/socketbook/internal/grade"
@@ -211,3 +212,60 @@ func (n *names) exists(path, what string) []string {
 	}
 	return nil
 }
+
+// testLog finds a line that go test -v prints for a t.Log, which starts
+// with the file and line of the call: "    memory_test.go:77: ...".
+var testLog = regexp.MustCompile(`^\s+(\w+_test\.go):([0-9]+): `)
+
+// logLine checks a line a block shows under a go test command: if it is
+// one that t.Log printed, the line it names must still be a call that
+// logs, or the number has moved.
+func (n *names) logLine(command, shown string) []string {
+	m := testLog.FindStringSubmatch(shown)
+	if m == nil {
+		return nil
+	}
+	dir, pkgs := ".", []string{"."}
+	for _, part := range strings.Split(command, "&&") {
+		words := strings.Fields(part)
+		switch {
+		case len(words) >= 2 && words[0] == "cd":
+			dir = filepath.Join(dir, words[1])
+		case len(words) >= 2 && words[0] == "go" && words[1] == "test":
+			var given []string
+			for _, w := range words[2:] {
+				if w == "." || strings.HasPrefix(w, "./") {
+					given = append(given, strings.TrimSuffix(w, "..."))
+				}
+			}
+			if len(given) > 0 {
+				pkgs = given
+			}
+		}
+	}
+	for _, pkg := range pkgs {
+		data, err := os.ReadFile(filepath.Join(n.root, dir, pkg, m[1]))
+		if err != nil {
+			continue
+		}
+		at, _ := strconv.Atoi(m[2])
+		lines := strings.Split(string(data), "\n")
+		if at < 1 || at > len(lines) || !logs.MatchString(lines[at-1]) || !strings.Contains(lines[at-1], fixedPart(shown[len(m[0]):])) {
+			return []string{fmt.Sprintf("%s:%s is not the call that printed this (the line moved? find it, and its number)", m[1], m[2])}
+		}
+		return nil
+	}
+	return []string{fmt.Sprintf("no %s in %s", m[1], filepath.Join(dir, pkgs[0]))}
+}
+
+// fixedPart is the start of a logged message that its format string
+// holds as it is: up to the first digit, where a verb may have printed.
+func fixedPart(message string) string {
+	if i := strings.IndexAny(message, "0123456789"); i >= 0 {
+		message = message[:i]
+	}
+	return message
+}
+
+// logs finds a call that go test shows with its file and line.
+var logs = regexp.MustCompile(`\b[tb]\.(Log|Logf|Error|Errorf|Fatal|Fatalf|Skip|Skipf)\(`)

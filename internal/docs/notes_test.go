@@ -212,6 +212,19 @@ func TestNamesInCommandsMustExist(t *testing.T) {
 			t.Errorf("%s: got %q, want a problem that says %q", c.command, problems, c.wrong)
 		}
 	}
+	n.here = "."
+	for _, c := range []struct {
+		line  string
+		wrong bool
+	}{
+		{"    memory_test.go:77: server's peak resident memory after streaming 1 GiB: 4.9 MiB (VmHWM)", false},
+		{"    memory_test.go:79: server's peak resident memory after streaming 1 GiB: 4.9 MiB (VmHWM)", true},
+		{"--- PASS: TestBigFileMemory (5.03s)", false},
+	} {
+		if got := n.logLine("cd lessons/04-http && go test -run TestBigFileMemory -v .", c.line); (len(got) > 0) != c.wrong {
+			t.Errorf("%q: %q", c.line, got)
+		}
+	}
 	text := "Check: `go run ./tools/runner\n-exercise 01/9`. And ```text\n```\n"
 	if got := n.inline("R.md", text, nil); len(got) != 1 || !strings.HasPrefix(got[0], "R.md:1: `go run ./tools/runner -exercise 01/9`") {
 		t.Errorf("a span across two lines: %q", got)
