@@ -118,16 +118,16 @@ func TestUpdateRewritesOutputCodeAndLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "README.md")
-	// respond is in lesson 04's server/serve.go.
-	server, err := filepath.Rel(filepath.Dir(file), filepath.Join(root, "lessons", "04-http", "server"))
+	// Parse is in this package's markdown.go, not its code.go.
+	here, err := filepath.Rel(filepath.Dir(file), filepath.Join(root, "internal", "docs"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	server = filepath.ToSlash(server)
+	here = filepath.ToSlash(here)
 	stale := "# Stale\n\n" +
 		"<!-- check -->\n```console\n$ go run ./lessons/01-echo/client -port 1234\nclient: no such flag\n$ go run ./lessons/01-echo/server -port 1234\nserver: flag provided but not defined: -port (see server -h)\n```\n\n" +
-		"<!-- code: lessons/01-echo/server echo -->\n```go\nfunc echo() {}\n```\n\n" +
-		"It is [`respond`](" + server + "/main.go) that answers.\n"
+		"<!-- code: internal/docs Updated -->\n```go\nconst Updated = \"?\"\n```\n\n" +
+		"It is [`Parse`](" + here + "/code.go) that reads the blocks.\n"
 	if err := os.WriteFile(file, []byte(stale), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestUpdateRewritesOutputCodeAndLinks(t *testing.T) {
 	for _, want := range []string{
 		"updated " + file + ":5: what `go run ./lessons/01-echo/client -port 1234` printed",
 		"updated " + file + ":7: what `go run ./lessons/01-echo/server -port 1234` printed",
-		"updated " + file + ":12: the code quoted from lessons/01-echo/server/main.go",
+		"updated " + file + ":12: the code quoted from internal/docs/check.go",
 		"updated " + file + ":16: a link to a symbol that moved",
 	} {
 		if !strings.Contains(out, want) {
@@ -153,9 +153,8 @@ func TestUpdateRewritesOutputCodeAndLinks(t *testing.T) {
 	for _, want := range []string{
 		"client: flag provided but not defined: -port (see client -h)\nexit status 1\n$ go run",
 		"server: flag provided but not defined: -port (see server -h)\nexit status 1\n```",
-		"```go\n// echo writes back every byte",
-		"return io.Copy(conn, conn)\n}\n```\n",
-		"It is [`respond`](" + server + "/serve.go) that answers.",
+		"```go\n// Updated starts each line the checker prints for something it rewrote.\nconst Updated = \"updated \"\n```\n",
+		"It is [`Parse`](" + here + "/markdown.go) that reads the blocks.",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the file, rewritten, does not have %q:\n%s", want, text)
