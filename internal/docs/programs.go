@@ -168,9 +168,12 @@ func (p *Program) readFlags() {
 
 // prelude is the shell code every block runs after: a function go that
 // runs the built programs for `go run ./PKG`, and says "exit status N"
-// after one that fails, as go run does.
+// after one that fails, as go run does. Ctrl-C is for the programs: the
+// shell itself only notes it (a shell that took it might end before the
+// program it runs has cleanly stopped), as go run does too.
 func prelude(progs map[string]*Program) string {
 	var b strings.Builder
+	b.WriteString("trap : INT\n")
 	b.WriteString("go() {\n")
 	b.WriteString("\tif [ \"$1\" != run ]; then echo \"go $1: the docs check runs only go run of the workbook's programs\" >&2; return 127; fi\n")
 	b.WriteString("\tlocal pkg=${2%/}\n\tshift 2\n\tcase $pkg in\n")
@@ -183,7 +186,17 @@ func prelude(progs map[string]*Program) string {
 		fmt.Fprintf(&b, "\t%s) sb_run %s \"$@\" ;;\n", pkg, quote(progs[pkg].Path))
 	}
 	b.WriteString("\t*) echo \"go run $pkg: not a program the docs check built\" >&2; return 127 ;;\n\tesac\n}\n")
-	b.WriteString("sb_run() {\n\t\"$@\"\n\tlocal status=$?\n\tif [ $status -ne 0 ]; then echo \"exit status $status\" >&2; fi\n\treturn $status\n}\n")
+	b.WriteString(`sb_run() {
+	"$@"
+	local status=$?
+	case $status in
+	0) ;;
+	130) echo "signal: interrupt" >&2 ;;
+	*) echo "exit status $status" >&2 ;;
+	esac
+	return $status
+}
+`)
 	return b.String()
 }
 
