@@ -133,6 +133,14 @@ func Stretch(ts *testscript.TestScript, d time.Duration) time.Duration {
 	return stretch(d, scriptRecord(ts).when.scale)
 }
 
+// Stretched returns d stretched as a script's limits are, for a wait
+// outside any script (the READMEs' check runs programs built without the
+// race detector): by SOCKETBOOK_TIME_SCALE and how overloaded the
+// machine is now.
+func Stretched(d time.Duration) time.Duration {
+	return stretch(d, scale(false)*overload())
+}
+
 // raceWanted reports whether to build the programs with the race
 // detector: when the test itself runs under it, or when SOCKETBOOK_RACE=1
 // asks (the grader does, wherever the detector works); SOCKETBOOK_RACE=0
