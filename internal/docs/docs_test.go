@@ -9,8 +9,9 @@ import (
 	"github.com/socketbook/socketbook/internal/grade"
 )
 
-// documents are the files the check reads, from the workbook's root. A
-// translation of a README is checked like the README: add it here.
+// documents are the files the check reads, from the workbook's root. The
+// Chinese editions are not listed: internal/editions holds their code
+// blocks byte for byte equal to these, so checking one checks both.
 var documents = []string{
 	"README.md",
 	"docs/grading.md",
@@ -33,6 +34,9 @@ func TestDocs(t *testing.T) {
 	root, err := grade.Root(".")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if grade.IsStarter(root) {
+		t.Skip("a starter edition: the READMEs quote code the student has yet to write")
 	}
 	files := documents
 	if *only != "" {

@@ -25,7 +25,8 @@ import (
 //	}
 //
 // The comment lines right after the first marker say what the code must do;
-// the starter keeps them in its TODO.
+// the starter keeps them in its TODO. A blank line ends them: comments
+// after it explain the solution, and go with it.
 var (
 	beginMarker = regexp.MustCompile(`^\s*// Solution: (.+) \(README: "([^"]+)"\)\.$`)
 	endMarker   = regexp.MustCompile(`^\s*// End of solution: (.+)\.$`)
@@ -67,6 +68,8 @@ func findRegions(name string, src []byte) ([]region, error) {
 			continue
 		}
 		if open != nil {
+			// The comment lines right after the marker say what to do; a
+			// blank line or code ends them, and what follows is the answer.
 			trimmed := strings.TrimSpace(line)
 			if len(open.code) == 0 && strings.HasPrefix(trimmed, "//") {
 				open.todo = append(open.todo, strings.TrimSpace(strings.TrimPrefix(trimmed, "//")))

@@ -12,6 +12,10 @@ import (
 // roundTrips sends each message as one line and waits for all of it to
 // come back before sending the next.
 func roundTrips(conn net.Conn, msgs []string, out io.Writer) error {
+	// Solution: the round trip (README: "Streams, not messages").
+	// For each message: send it as one line, read back exactly as many bytes
+	// (one Read may return fewer), and write them to out.
+
 	for _, msg := range msgs {
 		line := []byte(msg + "\n") // a Go string is UTF-8 bytes already
 		if _, err := conn.Write(line); err != nil {
@@ -29,6 +33,7 @@ func roundTrips(conn net.Conn, msgs []string, out io.Writer) error {
 		}
 	}
 	return nil
+	// End of solution: the round trip.
 }
 
 // hangUp ends the conversation politely: it half-closes (FIN: "no more

@@ -107,7 +107,13 @@ func (s *server) handle(ctx context.Context, conn net.Conn) {
 // timedWriter). bench_test.go measures what this costs, and what it would
 // cost done other ways.
 func (s *server) echo(conn net.Conn) (int64, error) {
+	// Solution: the echo loop (README: "Streams, not messages").
+	// Send back every byte the client sends, until its side ends (io.EOF),
+	// and return how many went back. Give each write s.writeTimeout to finish:
+	// timedWriter does that.
+
 	return io.Copy(timedWriter{conn, s.writeTimeout}, conn)
+	// End of solution: the echo loop.
 }
 
 // timedWriter gives each Write to the client a deadline of its own,

@@ -28,6 +28,11 @@ type server struct {
 // Checking and adding happen under one lock, so two clients can never
 // both take the last place.
 func (s *server) join(conn net.Conn) (online int, ok bool) {
+	// Solution: the shared count (README: "Shared state and the race detector").
+	// Add conn to s.online and say how many are online, unless s.maxClients are
+	// online already: then add nothing and return false. Many goroutines call
+	// this at once: hold s.mu while you look and change.
+
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.online) >= s.maxClients {
@@ -38,6 +43,7 @@ func (s *server) join(conn net.Conn) (online int, ok bool) {
 	}
 	s.online[conn] = true
 	return len(s.online), true
+	// End of solution: the shared count.
 }
 
 // leave removes conn from the clients online.

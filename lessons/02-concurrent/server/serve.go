@@ -30,6 +30,11 @@ func (s *server) serve(ctx context.Context, ln net.Listener) {
 	// Closing the listener is the only way to wake a blocked Accept.
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
+	// Solution: the accept loop (README: "One goroutine per connection").
+	// Accept clients until the listener is closed (net.ErrClosed); after any other
+	// error wait with a backoff (retry.wait) and try again. Serve each client with s.handle in a
+	// goroutine of its own, counted in wg so that s.wait can wait for it.
+
 	var retry backoff
 	for {
 		conn, err := ln.Accept() // a new socket for this client; ln keeps listening
@@ -51,6 +56,7 @@ func (s *server) serve(ctx context.Context, ln net.Listener) {
 			s.handle(ctx, conn)
 		}()
 	}
+	// End of solution: the accept loop.
 }
 
 // backoff spaces out retries of Accept after an error that passes
@@ -82,6 +88,10 @@ func (b *backoff) reset() { b.delay = 0 }
 // most finish at once; a handler stuck writing to a client that reads
 // nothing gets the grace period, then its connection is closed under it.
 func (s *server) wait(wg *sync.WaitGroup) {
+	// Solution: the shutdown (README: "Graceful shutdown").
+	// Wait for every handler counted in wg; if they are not all done after
+	// s.grace, close every connection (s.closeAll), log how many, and wait again.
+
 	done := make(chan struct{})
 	go func() {
 		wg.Wait()
@@ -95,6 +105,7 @@ func (s *server) wait(wg *sync.WaitGroup) {
 		log.Printf("grace period of %v is over: closing %d connections", s.grace, s.closeAll())
 		<-done
 	}
+	// End of solution: the shutdown.
 }
 
 // handle serves one client, in its own goroutine, and logs how it went.

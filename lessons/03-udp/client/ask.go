@@ -53,6 +53,10 @@ func (c *caller) ask(msg []byte) ([]byte, error) {
 	}
 	defer conn.Close()
 
+	// Solution: the retries (README: "Time-outs and retries").
+	// Send msg and wait c.timeout for the reply; when none comes, send again and
+	// wait twice as long, c.tries times in all, then give up with c.noReply().
+
 	wait := c.timeout
 	for try := 1; try <= c.tries; try++ {
 		if err := c.send(conn, msg); err != nil {
@@ -71,6 +75,7 @@ func (c *caller) ask(msg []byte) ([]byte, error) {
 		wait *= 2
 	}
 	return nil, c.noReply()
+	// End of solution: the retries.
 }
 
 // send writes msg as one datagram: sendto() on an unconnected socket,

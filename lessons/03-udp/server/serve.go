@@ -36,6 +36,11 @@ func (s *server) serve(ctx context.Context, conn *net.UDPConn) error {
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	defer stop()
 
+	// Solution: the datagram loop (README: "No connection: one socket for everyone").
+	// Read datagrams into a buffer one byte bigger than s.max, and answer each with
+	// s.handle and the address it came from, until the socket is closed (return nil
+	// then); log any other read error and go on.
+
 	// One byte more than the largest datagram we answer: if a read fills
 	// it, the datagram was longer than max, and the kernel has thrown the
 	// rest away. (Any datagram is cut to fit the buffer, without an error.)
@@ -53,11 +58,18 @@ func (s *server) serve(ctx context.Context, conn *net.UDPConn) error {
 		}
 		s.handle(conn, from, buf[:n])
 	}
+	// End of solution: the datagram loop.
 }
 
 // handle answers one datagram, or says why it does not. It logs before it
 // answers, so by the time a client has its reply the line is in the log.
 func (s *server) handle(conn *net.UDPConn, from *net.UDPAddr, data []byte) {
+	// Solution: the answer (README: "Datagrams, not a stream").
+	// Answer one datagram with upper(data), sent back to from in one
+	// WriteToUDP; but not one over s.max (it was cut), nor one -drop says to
+	// drop, and not a reply too big for one datagram (send a short error line
+	// instead). Log each case before you answer.
+
 	switch {
 	case len(data) > s.max:
 		// Answering would send back cut data as if it were the message.
@@ -80,6 +92,7 @@ func (s *server) handle(conn *net.UDPConn, from *net.UDPAddr, data []byte) {
 	if _, err := conn.WriteToUDP(reply, from); err != nil {
 		log.Printf("%s: cannot answer: %v", from, err)
 	}
+	// End of solution: the answer.
 }
 
 // maxPayload is the most one UDP datagram can carry to ip, and the name of

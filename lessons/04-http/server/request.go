@@ -52,6 +52,11 @@ var errLineTooLong = errors.New("line too long")
 // *statusError for a request to refuse, or the connection's own error (EOF,
 // a time-out, a reset).
 func readRequest(r *bufio.Reader) (*request, error) {
+	// Solution: the request parser (README: "A request and a response").
+	// Read the request line (skipping a few blank lines before it), parse it with
+	// parseRequestLine, then each header line with req.addHeader until the blank
+	// line; refuse what is too long, too many or malformed with a *statusError.
+
 	line, err := readLine(r, maxRequestLine)
 	for empty := 0; err == nil && line == ""; empty++ {
 		if empty == maxEmptyLines {
@@ -94,6 +99,7 @@ func readRequest(r *bufio.Reader) (*request, error) {
 		return nil, refuse(400, "an HTTP/1.1 request needs a Host header")
 	}
 	return req, nil
+	// End of solution: the request parser.
 }
 
 // readLine reads up to and including the next LF and returns the line

@@ -285,6 +285,10 @@ func (s *server) sendError(conn net.Conn, who string, req *request, e *statusErr
 // that ends them. Every response says when it was sent (Date) and, when
 // the connection is about to close, says that too.
 func writeHead(w io.Writer, status int, fields []string, closing bool) error {
+	// Solution: the response head (README: "A request and a response").
+	// Write the status line, each field, a Date line, "Connection: close" when
+	// closing, and the blank line, each ending in CRLF, in one write.
+
 	var b strings.Builder
 	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", status, statusText[status])
 	for _, f := range fields {
@@ -297,6 +301,7 @@ func writeHead(w io.Writer, status int, fields []string, closing bool) error {
 	b.WriteString("\r\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+	// End of solution: the response head.
 }
 
 // statusText gives the reason phrase of each status this server sends.

@@ -137,6 +137,12 @@ var errNotReading = errors.New("the client reads none of the echo")
 // (-writetimeout) for one that reads nothing, which fills the buffers until
 // Write blocks.
 func (s *server) echo(conn net.Conn) (int64, error) {
+	// Solution: the deadlines (README: "Time-outs: deadlines, not settimeout").
+	// Echo until the client ends its side, like lesson 01, but move a read
+	// deadline s.idle ahead before each read and a write deadline s.writeTimeout
+	// ahead before each write (when they are set); a write that times out is
+	// errNotReading.
+
 	buf := make([]byte, 32*1024)
 	var total int64
 	for {
@@ -164,6 +170,7 @@ func (s *server) echo(conn net.Conn) (int64, error) {
 			return total, err
 		}
 	}
+	// End of solution: the deadlines.
 }
 
 // showOptions logs the table of the connection's options, as the kernel

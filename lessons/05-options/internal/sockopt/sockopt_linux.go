@@ -88,6 +88,10 @@ func (s *Settings) buffers() []intOpt {
 // file descriptor for the length of the function, and no longer: Go's
 // runtime owns it and may close it once we return.
 func setInts(c syscall.RawConn, opts []intOpt) error {
+	// Solution: setting an option by hand (README: "Buffer sizes").
+	// Borrow the socket's file descriptor with c.Control and set each option with
+	// unix.SetsockoptInt; name the option in the error.
+
 	var serr error
 	err := c.Control(func(fd uintptr) {
 		for _, o := range opts {
@@ -101,6 +105,7 @@ func setInts(c syscall.RawConn, opts []intOpt) error {
 		return err
 	}
 	return serr
+	// End of solution: setting an option by hand.
 }
 
 // Read asks the kernel for the options of conn's socket (getsockopt), so
