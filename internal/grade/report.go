@@ -163,7 +163,7 @@ func Message(s Scenario) string {
 		return "failed"
 	}
 	msg := f.Text()
-	if mode := s.WireMode(); mode != "" {
+	if mode := s.WireMode(); mode != "" && !strings.HasPrefix(f.Reason, notWrittenYet) {
 		msg = "Through the wire proxy (" + mode + "): " + msg
 	}
 	if s.Readme != "" {

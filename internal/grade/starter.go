@@ -116,5 +116,9 @@ func NotWrittenMessage(pieces []Piece) string {
 	for _, p := range pieces {
 		parts = append(parts, p.What+` (README: "`+p.Section+`", `+p.File+":"+strconv.Itoa(p.Line)+")")
 	}
-	return "not written yet: " + strings.Join(parts, "; ")
+	return notWrittenYet + strings.Join(parts, "; ")
 }
+
+// notWrittenYet starts the reason of a scenario that did not run because
+// the lesson's pieces are stubs: it ran through no proxy, nor anything else.
+const notWrittenYet = "not written yet: "

@@ -53,7 +53,7 @@ func (c *caller) ask(msg []byte) ([]byte, error) {
 	}
 	defer conn.Close()
 
-	// Solution: the retries (README: "Time-outs and retries").
+	// Solution: the retry loop (README: "Time-outs and retries").
 	// Send msg and wait c.timeout for the reply; when none comes, send again and
 	// wait twice as long, c.tries times in all, then give up with c.noReply().
 
@@ -75,7 +75,7 @@ func (c *caller) ask(msg []byte) ([]byte, error) {
 		wait *= 2
 	}
 	return nil, c.noReply()
-	// End of solution: the retries.
+	// End of solution: the retry loop.
 }
 
 // send writes msg as one datagram: sendto() on an unconnected socket,

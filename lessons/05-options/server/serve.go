@@ -137,7 +137,7 @@ var errNotReading = errors.New("the client reads none of the echo")
 // (-writetimeout) for one that reads nothing, which fills the buffers until
 // Write blocks.
 func (s *server) echo(conn net.Conn) (int64, error) {
-	// Solution: the deadlines (README: "Time-outs: deadlines, not settimeout").
+	// Solution: the echo with deadlines (README: "Time-outs: deadlines, not settimeout").
 	// Echo until the client ends its side, like lesson 01, but move a read
 	// deadline s.idle ahead before each read and a write deadline s.writeTimeout
 	// ahead before each write (when they are set); a write that times out is
@@ -170,7 +170,7 @@ func (s *server) echo(conn net.Conn) (int64, error) {
 			return total, err
 		}
 	}
-	// End of solution: the deadlines.
+	// End of solution: the echo with deadlines.
 }
 
 // showOptions logs the table of the connection's options, as the kernel

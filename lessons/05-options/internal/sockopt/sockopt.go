@@ -98,7 +98,7 @@ func (s *Settings) KeepAliveConfig() net.KeepAliveConfig {
 // listen.) An accepted connection gets them after Accept; a dialled one
 // after Dial.
 func (s *Settings) Apply(conn *net.TCPConn) error {
-	// Solution: the connection options (README: "Start from Go's defaults").
+	// Solution: the connection setup (README: "Start from Go's defaults").
 	// Set TCP_NODELAY, the keep-alive settings and, unless s.Linger is -1,
 	// SO_LINGER on conn, each with the net package's own method; name the option
 	// in the error.
@@ -115,7 +115,7 @@ func (s *Settings) Apply(conn *net.TCPConn) error {
 		}
 	}
 	return nil
-	// End of solution: the connection options.
+	// End of solution: the connection setup.
 }
 
 // Option is one row of the table that -show prints.

@@ -88,7 +88,7 @@ func (s *Settings) buffers() []intOpt {
 // file descriptor for the length of the function, and no longer: Go's
 // runtime owns it and may close it once we return.
 func setInts(c syscall.RawConn, opts []intOpt) error {
-	// Solution: setting an option by hand (README: "Buffer sizes").
+	// Solution: setsockopt by hand (README: "Buffer sizes").
 	// Borrow the socket's file descriptor with c.Control and set each option with
 	// unix.SetsockoptInt; name the option in the error.
 
@@ -105,7 +105,7 @@ func setInts(c syscall.RawConn, opts []intOpt) error {
 		return err
 	}
 	return serr
-	// End of solution: setting an option by hand.
+	// End of solution: setsockopt by hand.
 }
 
 // Read asks the kernel for the options of conn's socket (getsockopt), so
