@@ -16,7 +16,7 @@ import (
 
 // TestBigFileMemory streams a 1 GiB file through the server and reads the
 // server's peak resident memory (VmHWM in /proc/PID/status) afterwards.
-// io.Copy from the file to the connection uses sendfile on Linux, so the
+// io.CopyN from the file to the connection uses sendfile on Linux, so the
 // bytes never pass through the server's memory and the peak stays small
 // however big the file. The file is sparse (made with Truncate), so it
 // costs no disk and is never in git.
