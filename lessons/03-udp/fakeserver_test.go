@@ -99,13 +99,13 @@ func (f *fake) serve() {
 			return // the script ended and closed the socket
 		}
 		for _, d := range f.decoys {
-			d.conn.WriteToUDP(d.text, from)
+			_, _ = d.conn.WriteToUDP(d.text, from)
 		}
 		reply := bytes.ToUpper(buf[:n]) // a copy: buf is read into again
 		f.mu.Lock()
 		f.got++
 		f.pending = append(f.pending, time.AfterFunc(f.delay, func() {
-			f.conn.WriteToUDP(reply, from) // fails only once the script has ended
+			_, _ = f.conn.WriteToUDP(reply, from) // fails only once the script has ended
 		}))
 		f.mu.Unlock()
 	}

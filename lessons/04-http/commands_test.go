@@ -328,7 +328,7 @@ func fakeServer(ts *testscript.TestScript, neg bool, args []string) {
 				if !wait(*after) {
 					return
 				}
-				io.WriteString(conn, reply)
+				_, _ = io.WriteString(conn, reply)
 				wait(*hold)
 			}()
 		}

@@ -58,8 +58,8 @@ func TestBigFileMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		server.Process.Signal(os.Interrupt)
-		server.Wait()
+		_ = server.Process.Signal(os.Interrupt)
+		_ = server.Wait()
 	})
 	addr := waitAddr(t, addrFile)
 

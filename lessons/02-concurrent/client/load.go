@@ -110,8 +110,8 @@ func roundTrips(d dialer, name string, rounds int, ready func(), start <-chan st
 		}
 	}
 	// Say goodbye properly, so the server's log shows "said exit".
-	io.WriteString(conn, "exit\n")
-	in.ReadString('\n')
+	_, _ = io.WriteString(conn, "exit\n")
+	_, _ = in.ReadString('\n')
 	return o
 }
 

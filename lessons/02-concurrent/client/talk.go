@@ -18,11 +18,11 @@ import (
 // this one prints, and the session is over when the server hangs up.
 func talk(conn net.Conn, in io.Reader, out io.Writer, timeout time.Duration) error {
 	go func() {
-		io.Copy(conn, in) // an error here shows up below as well: the server has gone
+		_, _ = io.Copy(conn, in) // an error here shows up below as well: the server has gone
 		// End of input: send FIN ("no more from me") and keep reading; the
 		// server answers what it has, then hangs up too.
 		if cw, ok := conn.(interface{ CloseWrite() error }); ok {
-			cw.CloseWrite()
+			_ = cw.CloseWrite() // if it fails, the reads below end with the error
 		}
 	}()
 
@@ -35,7 +35,7 @@ func talk(conn net.Conn, in io.Reader, out io.Writer, timeout time.Duration) err
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		return fmt.Errorf("no welcome from the server within %v: it accepted the connection but does not answer (is it serving another client, one at a time?)", timeout)
 	}
-	io.WriteString(out, welcome)
+	_, _ = io.WriteString(out, welcome)
 	if err == nil {
 		conn.SetReadDeadline(time.Time{}) // from now on, wait as long as the user types
 		_, err = io.Copy(out, replies)

@@ -171,8 +171,8 @@ const lingerTime = time.Second
 // coming, for a moment, before the caller's Close.
 func hangUp(conn net.Conn) {
 	if cw, ok := conn.(interface{ CloseWrite() error }); ok {
-		cw.CloseWrite()
+		_ = cw.CloseWrite() // a goodbye: if it fails, the client is gone already
 	}
 	conn.SetReadDeadline(time.Now().Add(lingerTime))
-	io.Copy(io.Discard, conn)
+	_, _ = io.Copy(io.Discard, conn) // what it still sends, thrown away; it ends with the deadline
 }

@@ -115,7 +115,7 @@ func (s *server) handle(ctx context.Context, conn net.Conn) {
 	online, ok := s.join(conn)
 	if !ok {
 		log.Printf("%s turned away: %d clients online, the most allowed", who, online)
-		s.send(conn, "busy: the server has as many clients as it takes; try again later")
+		_ = s.send(conn, "busy: the server has as many clients as it takes; try again later") // if it fails, it is gone anyway
 		hangUp(conn)
 		return
 	}
@@ -132,7 +132,7 @@ func (s *server) handle(ctx context.Context, conn net.Conn) {
 	// our last line, the log says why it came.
 	log.Printf("%s %s", who, end.why)
 	if end.last != "" {
-		s.send(conn, end.last)
+		_ = s.send(conn, end.last) // if it fails, the client is gone: nothing left to tell it
 		hangUp(conn)
 	}
 }

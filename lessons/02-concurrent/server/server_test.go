@@ -76,7 +76,7 @@ func serveOn(t testing.TB, s *server, ln net.Listener) (addr string, stop func()
 			return fmt.Errorf("serve did not return within %v of being told to stop", patience)
 		}
 	})
-	t.Cleanup(func() { stop() })
+	t.Cleanup(func() { _ = stop() })
 	return ln.Addr().String(), stop
 }
 
@@ -211,7 +211,7 @@ func TestMaxClientsTurnsAwayOneMore(t *testing.T) {
 		t.Fatalf("second: want the busy line and the end of the stream, got %q", rest)
 	}
 
-	io.WriteString(first, "exit\n")
+	_, _ = io.WriteString(first, "exit\n")
 	if rest, _ := io.ReadAll(first.in); string(rest) != "Bye!\n" {
 		t.Fatalf("first: want Bye! and the end of the stream, got %q", rest)
 	}

@@ -90,9 +90,9 @@ func serveNetHTTP(root, addrFile string) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	srv := &http.Server{Handler: http.FileServer(http.Dir(root))}
-	go srv.Serve(ln)
+	go func() { _ = srv.Serve(ln) }() // ends with ErrServerClosed at srv.Close
 	<-ctx.Done()
-	srv.Close()
+	_ = srv.Close()
 }
 
 func BenchmarkVersusNetHTTP(b *testing.B) {
@@ -153,7 +153,7 @@ func benchRoot(b *testing.B) string {
 	dir := b.TempDir()
 	for _, f := range benchFiles {
 		data := make([]byte, f.size)
-		rand.Read(data)
+		_, _ = rand.Read(data)
 		if err := os.WriteFile(filepath.Join(dir, f.name), data, 0o644); err != nil {
 			b.Fatal(err)
 		}
@@ -218,7 +218,7 @@ func (c *child) stop(b *testing.B) {
 		}
 	}
 	if p, err := os.FindProcess(pid); err == nil {
-		p.Signal(os.Interrupt)
+		_ = p.Signal(os.Interrupt)
 	}
 	if err := c.cmd.Wait(); err != nil {
 		b.Fatalf("%s: %v", c.name, err)

@@ -47,7 +47,7 @@ func (w *logWriter) Flush() {
 
 func (w *logWriter) flush() {
 	if len(w.buf) > 0 {
-		w.out.Write(w.buf) // if the terminal is gone, there is no one to tell
+		_, _ = w.out.Write(w.buf) // if the terminal is gone, there is no one to tell
 		w.buf = w.buf[:0]
 	}
 }

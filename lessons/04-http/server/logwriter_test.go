@@ -12,7 +12,7 @@ func TestLogWriter(t *testing.T) {
 	var out terminal
 	w := &logWriter{out: &out}
 	for _, line := range []string{"one\n", "two\n", "three\n"} {
-		w.Write([]byte(line))
+		_, _ = w.Write([]byte(line))
 	}
 	for deadline := time.Now().Add(5 * time.Second); out.get() == nil; {
 		if time.Now().After(deadline) { // not a timing check: a hang, reported as one
@@ -24,7 +24,7 @@ func TestLogWriter(t *testing.T) {
 		t.Fatalf("the terminal got %q, want the three lines in one write", got)
 	}
 
-	w.Write([]byte("four\n"))
+	_, _ = w.Write([]byte("four\n"))
 	w.Flush()
 	if got := out.get(); len(got) != 2 || got[1] != "four\n" {
 		t.Fatalf("after Flush, the terminal got %q, want a second write of four", got)

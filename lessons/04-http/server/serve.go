@@ -146,10 +146,10 @@ func (s *server) converse(conn net.Conn, who string) (n int, end string, unread 
 		var refused *statusError
 		switch {
 		case errors.As(err, &refused):
-			s.sendError(conn, who, nil, refused, true) // if it fails, so will closing gently
+			_ = s.sendError(conn, who, nil, refused, true) // if it fails, so will closing gently
 			return n + 1, "closed", true
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			s.sendError(conn, who, nil, refuse(408, "the request's head took longer than %v", s.readTimeout), true)
+			_ = s.sendError(conn, who, nil, refuse(408, "the request's head took longer than %v", s.readTimeout), true)
 			return n + 1, "closed", true
 		case err != nil:
 			return n, ended(err), false
@@ -330,7 +330,7 @@ func closeGently(conn net.Conn) {
 	if cw, ok := conn.(interface{ CloseWrite() error }); ok {
 		if cw.CloseWrite() == nil {
 			conn.SetReadDeadline(time.Now().Add(lingerTime))
-			io.CopyN(io.Discard, conn, 1<<20)
+			_, _ = io.CopyN(io.Discard, conn, 1<<20) // what the client still sends, thrown away
 		}
 	}
 }

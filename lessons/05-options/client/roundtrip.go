@@ -63,7 +63,7 @@ func stream(conn *timedConn, in io.Reader, out io.Writer) error {
 			conn.Close() // nothing more will come: wake the reader below
 			return
 		}
-		conn.closeWrite()
+		_ = conn.closeWrite() // if it fails, the reader below sees the connection end
 	}()
 
 	got, err := io.Copy(out, conn)
