@@ -12,6 +12,6 @@ import (
 
 func ownGroup(cmd *exec.Cmd) {}
 
-func interrupt(cmd *exec.Cmd) error { return cmd.Process.Signal(os.Interrupt) }
+func interrupt(cmd *exec.Cmd) { _ = cmd.Process.Signal(os.Interrupt) }
 
-func kill(cmd *exec.Cmd) error { return cmd.Process.Kill() }
+func kill(cmd *exec.Cmd) { _ = cmd.Process.Kill() }

@@ -15,12 +15,13 @@ func ownGroup(cmd *exec.Cmd) {
 }
 
 // interrupt sends SIGINT to the command's group, as Ctrl-C in its
-// terminal would.
-func interrupt(cmd *exec.Cmd) error {
-	return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+// terminal would. A group that has ended already is no error: the wait
+// that follows says how it ended.
+func interrupt(cmd *exec.Cmd) {
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
 }
 
-// kill ends the command's whole group at once.
-func kill(cmd *exec.Cmd) error {
-	return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+// kill ends the command's whole group at once, if it is still there.
+func kill(cmd *exec.Cmd) {
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 }

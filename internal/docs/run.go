@@ -262,7 +262,7 @@ func (r *run) startShell() error {
 		return err
 	}
 	go func() {
-		cmd.Wait()
+		_ = cmd.Wait() // the shell's end shows in its output, which finish closes
 		r.sh.out.finish()
 	}()
 	_, err = io.WriteString(in, r.c.prelude)
