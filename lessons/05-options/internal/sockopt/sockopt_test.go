@@ -1,12 +1,12 @@
 package sockopt
 
+// The lessons' tests use the standard library's testing alone, as the
+// tests a student writes would; the workbook's own tools use testify.
+
 import (
 	"flag"
 	"io"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // parse reads args into Settings the way the programs do.
@@ -16,22 +16,34 @@ func parse(t *testing.T, args ...string) *Settings {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	s.AddFlags(fs)
-	require.NoError(t, fs.Parse(args))
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
 	return &s
 }
 
 func TestDefaultsAreGos(t *testing.T) {
 	s := parse(t)
-	assert.True(t, s.NoDelay, "Go turns TCP_NODELAY on")
-	assert.True(t, s.KeepAlive, "Go turns keep-alive on")
-	assert.Equal(t, -1, s.Linger, "SO_LINGER off")
-	assert.NoError(t, s.Check())
+	if !s.NoDelay {
+		t.Error("TCP_NODELAY is off; Go turns it on")
+	}
+	if !s.KeepAlive {
+		t.Error("keep-alive is off; Go turns it on")
+	}
+	if s.Linger != -1 {
+		t.Errorf("linger is %d, want -1 (SO_LINGER off)", s.Linger)
+	}
+	if err := s.Check(); err != nil {
+		t.Error(err)
+	}
 }
 
 // The largest values the kernel takes pass: they are the ranges' ends.
 func TestCheckTakesTheEnds(t *testing.T) {
 	s := parse(t, "-keepidle", "32767s", "-keepintvl", "1s", "-keepcnt", "127", "-linger", "65535")
-	assert.NoError(t, s.Check())
+	if err := s.Check(); err != nil {
+		t.Error(err)
+	}
 }
 
 func TestCheckRefuses(t *testing.T) {
@@ -51,8 +63,11 @@ func TestCheckRefuses(t *testing.T) {
 		{[]string{"-linger", "65536"}, "-linger 65536 is out of range (use -1 for off, 0 to close with RST, or 1 to 65535 seconds)"},
 	} {
 		err := parse(t, tc.args...).Check()
-		if assert.Error(t, err, tc.args) {
-			assert.Equal(t, tc.want, err.Error())
+		switch {
+		case err == nil:
+			t.Errorf("%q: accepted, want %q", tc.args, tc.want)
+		case err.Error() != tc.want:
+			t.Errorf("%q:\n got %q\nwant %q", tc.args, err, tc.want)
 		}
 	}
 }
