@@ -20,7 +20,6 @@ var lesson = scenario.Config{
 	Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"crowd":     crowd,     // crowd_test.go
 		"comeandgo": comeAndGo, // comeandgo_test.go
-		"waitlog":   waitLog,   // waitlog_test.go
 	},
 }
 

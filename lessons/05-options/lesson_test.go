@@ -19,7 +19,6 @@ var lesson = scenario.Config{
 	Programs: []string{"server", "client"},
 	Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"acceptqueue": acceptQueue,
-		"waitlog":     waitLog, // waitlog_test.go
 	},
 }
 

@@ -1,4 +1,4 @@
-package lesson_test
+package scenario
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
-	"github.com/socketbook/socketbook/internal/scenario"
 )
 
 // waitlog FILE REGEXP waits until a line of FILE matches REGEXP: the way a
@@ -24,14 +23,14 @@ func waitLog(ts *testscript.TestScript, neg bool, args []string) {
 	if err != nil {
 		ts.Fatalf("waitlog: %v", err)
 	}
-	deadline := scenario.Patience(ts, "a line matching "+args[1]+" in "+args[0])
+	deadline := Patience(ts, "a line matching "+args[1]+" in "+args[0])
 	for {
 		data, _ := os.ReadFile(ts.MkAbs(args[0])) // not there yet is as good as empty
 		if re.Match(data) {
 			return
 		}
 		if time.Now().After(deadline) {
-			scenario.Hang(ts, "no line matching %s in %s; its last line: %q", args[1], args[0], lastLine(data))
+			Hang(ts, "no line matching %s in %s; its last line: %q", args[1], args[0], lastLine(data))
 		}
 		time.Sleep(10 * time.Millisecond) // poll the file; the wait ends as soon as the line is there
 	}
