@@ -46,7 +46,7 @@ func TestSendBody(t *testing.T) {
 				body, _ := io.ReadAll(client)
 				got <- string(body)
 			}()
-			n, err := sendBody(conn, strings.NewReader(tt.file), tt.size, time.Minute)
+			n, err := sendBody(conn, conn, strings.NewReader(tt.file), tt.size, time.Minute)
 			conn.Close()
 			body := <-got
 			if !errors.Is(err, tt.wantErr) {
@@ -67,7 +67,7 @@ func TestSendBodyTimeout(t *testing.T) {
 	defer conn.Close()
 	done := make(chan error, 1)
 	go func() {
-		_, err := sendBody(conn, strings.NewReader("hello\n"), 6, 10*time.Millisecond)
+		_, err := sendBody(conn, conn, strings.NewReader("hello\n"), 6, 10*time.Millisecond)
 		done <- err
 	}()
 	select {
