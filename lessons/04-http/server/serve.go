@@ -225,6 +225,14 @@ func (s *server) respond(conn net.Conn, out *bufio.Writer, who string, req *requ
 	}
 	var sent int64
 	if req.method == "GET" {
+		// A small file joins the head in the buffer. Of a bigger one only
+		// the start would: better the head alone, and the whole file by
+		// sendfile, none of it through our memory.
+		if info.Size() > int64(out.Available()) {
+			if err := out.Flush(); err != nil {
+				return err
+			}
+		}
 		sent, err = sendBody(conn, out, f, info.Size(), s.writeTimeout)
 	}
 	log.Printf("%s %q %d %d", who, clip(req.line), 200, sent)
@@ -249,8 +257,7 @@ var errShortFile = errors.New("the file came up short of its Content-Length: did
 // From an *os.File to a *net.TCPConn, io.CopyN lets Linux use sendfile(2):
 // the kernel copies the file's pages to the socket, and the bytes never
 // enter the program (see the README's "Big files"). Through a bufio.Writer
-// as well: it fills what room it has left after the head from the file,
-// writes that, and hands the rest to the connection's sendfile.
+// as well, once its buffer is empty: it hands the copy to the connection.
 func sendBody(conn net.Conn, w io.Writer, f io.Reader, size int64, timeout time.Duration) (int64, error) {
 	var sent int64
 	for sent < size {
