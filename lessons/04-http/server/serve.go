@@ -28,6 +28,10 @@ const httpTime = "Mon, 02 Jan 2006 15:04:05 GMT"
 // time-out (see sendBody).
 const chunkSize = 1 << 20
 
+// firstBytes is how much of a big file goes out with the head, in the
+// same write, as net/http does (see sendBody).
+const firstBytes = 512
+
 // lingerTime bounds how long a closing connection waits for the client to
 // take our last response (see closeGently).
 const lingerTime = time.Second
@@ -225,14 +229,6 @@ func (s *server) respond(conn net.Conn, out *bufio.Writer, who string, req *requ
 	}
 	var sent int64
 	if req.method == "GET" {
-		// A small file joins the head in the buffer. Of a bigger one only
-		// the start would: better the head alone, and the whole file by
-		// sendfile, none of it through our memory.
-		if info.Size() > int64(out.Available()) {
-			if err := out.Flush(); err != nil {
-				return err
-			}
-		}
 		sent, err = sendBody(conn, out, f, info.Size(), s.writeTimeout)
 	}
 	log.Printf("%s %q %d %d", who, clip(req.line), 200, sent)
@@ -250,28 +246,36 @@ var errShortFile = errors.New("the file came up short of its Content-Length: did
 // the file shrank, the body cannot be finished, and the caller must close
 // the connection: that is the only way left to tell the client.
 //
-// The body goes to w, a buffer in front of conn, a chunk at a time, each
-// with timeout to be taken: a slow link gets all the time a big file
-// needs, as long as it keeps reading.
+// The head is waiting in out, and should not travel alone, a packet of its
+// own and one more wake-up for the client: a small file joins it in the
+// buffer whole, a bigger one its first bytes. The rest goes a chunk at a
+// time, each with timeout to be taken: a slow link gets all the time a big
+// file needs, as long as it keeps reading.
 //
 // From an *os.File to a *net.TCPConn, io.CopyN lets Linux use sendfile(2):
 // the kernel copies the file's pages to the socket, and the bytes never
-// enter the program (see the README's "Big files"). Through a bufio.Writer
-// as well, once its buffer is empty: it hands the copy to the connection.
-func sendBody(conn net.Conn, w io.Writer, f io.Reader, size int64, timeout time.Duration) (int64, error) {
-	var sent int64
-	for sent < size {
-		conn.SetWriteDeadline(time.Now().Add(timeout))
-		n, err := io.CopyN(w, f, min(size-sent, chunkSize))
-		sent += n
-		if errors.Is(err, io.EOF) {
-			return sent, errShortFile
-		}
-		if err != nil {
-			return sent, err
-		}
+// enter the program (see the README's "Big files"). A bufio.Writer whose
+// buffer is empty hands such a copy on to the connection.
+func sendBody(conn net.Conn, out *bufio.Writer, f io.Reader, size int64, timeout time.Duration) (int64, error) {
+	first := size
+	if size > int64(out.Available()) {
+		first = firstBytes
 	}
-	return sent, nil
+	conn.SetWriteDeadline(time.Now().Add(timeout))
+	sent, err := io.CopyN(out, f, first)
+	if flushed := out.Flush(); err == nil {
+		err = flushed
+	}
+	for err == nil && sent < size {
+		conn.SetWriteDeadline(time.Now().Add(timeout))
+		var n int64
+		n, err = io.CopyN(out, f, min(size-sent, chunkSize))
+		sent += n
+	}
+	if errors.Is(err, io.EOF) {
+		return sent, errShortFile
+	}
+	return sent, err
 }
 
 // sendError sends an error page whose body names the cause. req is nil
