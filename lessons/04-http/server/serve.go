@@ -28,6 +28,10 @@ const httpTime = "Mon, 02 Jan 2006 15:04:05 GMT"
 // time-out (see sendBody).
 const chunkSize = 1 << 20
 
+// firstBytes is how much of a big file goes out with the head, in the
+// same write, as net/http does (see sendBody).
+const firstBytes = 512
+
 // lingerTime bounds how long a closing connection waits for the client to
 // take our last response (see closeGently).
 const lingerTime = time.Second
@@ -122,6 +126,11 @@ func (s *server) handle(ctx context.Context, conn net.Conn) {
 // connection must be closed gently.
 func (s *server) converse(conn net.Conn, who string) (n int, end string, unread bool) {
 	in := bufio.NewReader(conn)
+	// Responses go out through a buffer too, flushed at the end of each:
+	// the head and a small file (or the start of a big one) then leave in
+	// one write, one packet. A head on its own would be a packet of its
+	// own, and one more wake-up for the client.
+	out := bufio.NewWriter(conn)
 	for ; ; n++ {
 		// Wait for the first byte of the next request. The first request
 		// gets readTimeout, later ones idleTimeout: a browser keeps a
@@ -146,16 +155,22 @@ func (s *server) converse(conn net.Conn, who string) (n int, end string, unread 
 		var refused *statusError
 		switch {
 		case errors.As(err, &refused):
-			_ = s.sendError(conn, who, nil, refused, true) // if it fails, so will closing gently
+			_ = s.sendError(out, who, nil, refused, true)
+			_ = out.Flush() // if it fails, so will closing gently
 			return n + 1, "closed", true
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			_ = s.sendError(conn, who, nil, refuse(408, "the request's head took longer than %v", s.readTimeout), true)
+			_ = s.sendError(out, who, nil, refuse(408, "the request's head took longer than %v", s.readTimeout), true)
+			_ = out.Flush()
 			return n + 1, "closed", true
 		case err != nil:
 			return n, ended(err), false
 		}
 		closing := req.wantsClose() || req.hasBody()
-		if err := s.respond(conn, who, req, closing); err != nil {
+		err = s.respond(conn, out, who, req, closing)
+		if err == nil {
+			err = out.Flush()
+		}
+		if err != nil {
 			if errors.Is(err, os.ErrDeadlineExceeded) {
 				return n + 1, "stopped reading, closed", false
 			}
@@ -182,21 +197,22 @@ func ended(err error) string {
 	return "failed (" + err.Error() + ")"
 }
 
-// respond answers one well-formed request: the file, or an error page.
-func (s *server) respond(conn net.Conn, who string, req *request, closing bool) error {
+// respond answers one well-formed request, the file or an error page, in
+// out, a buffer in front of conn.
+func (s *server) respond(conn net.Conn, out *bufio.Writer, who string, req *request, closing bool) error {
 	if req.target == "*" {
 		// OPTIONS * (no other method may ask for *): not about a file but
 		// about the server itself, and what it accepts.
 		log.Printf("%s %q %d %d", who, clip(req.line), 200, 0)
-		return writeHead(conn, 200, []string{"Allow: GET, HEAD", "Content-Length: 0"}, closing)
+		return writeHead(out, 200, []string{"Allow: GET, HEAD", "Content-Length: 0"}, closing)
 	}
 	if req.method != "GET" && req.method != "HEAD" {
-		return s.sendError(conn, who, req, refuse(405, "this server only answers GET and HEAD"), closing)
+		return s.sendError(out, who, req, refuse(405, "this server only answers GET and HEAD"), closing)
 	}
 	f, info, err := openFile(s.root, req.target)
 	var refused *statusError
 	if errors.As(err, &refused) {
-		return s.sendError(conn, who, req, refused, closing)
+		return s.sendError(out, who, req, refused, closing)
 	}
 	if err != nil {
 		return err
@@ -208,12 +224,12 @@ func (s *server) respond(conn net.Conn, who string, req *request, closing bool) 
 		"Content-Length: " + strconv.FormatInt(info.Size(), 10),
 		"Last-Modified: " + info.ModTime().UTC().Format(httpTime),
 	}
-	if err := writeHead(conn, 200, head, closing); err != nil {
+	if err := writeHead(out, 200, head, closing); err != nil {
 		return err
 	}
 	var sent int64
 	if req.method == "GET" {
-		sent, err = sendBody(conn, f, info.Size(), s.writeTimeout)
+		sent, err = sendBody(conn, out, f, info.Size(), s.writeTimeout)
 	}
 	log.Printf("%s %q %d %d", who, clip(req.line), 200, sent)
 	return err
@@ -230,33 +246,43 @@ var errShortFile = errors.New("the file came up short of its Content-Length: did
 // the file shrank, the body cannot be finished, and the caller must close
 // the connection: that is the only way left to tell the client.
 //
-// The body goes a chunk at a time, each with timeout to be taken: a slow
-// link gets all the time a big file needs, as long as it keeps reading.
+// The head is waiting in out, and should not travel alone, a packet of its
+// own and one more wake-up for the client: a small file joins it in the
+// buffer whole, a bigger one its first bytes. The rest goes a chunk at a
+// time, each with timeout to be taken: a slow link gets all the time a big
+// file needs, as long as it keeps reading.
 //
 // From an *os.File to a *net.TCPConn, io.CopyN lets Linux use sendfile(2):
 // the kernel copies the file's pages to the socket, and the bytes never
-// enter the program (see the README's "Big files").
-func sendBody(conn net.Conn, f io.Reader, size int64, timeout time.Duration) (int64, error) {
-	var sent int64
-	for sent < size {
-		conn.SetWriteDeadline(time.Now().Add(timeout))
-		n, err := io.CopyN(conn, f, min(size-sent, chunkSize))
-		sent += n
-		if errors.Is(err, io.EOF) {
-			return sent, errShortFile
-		}
-		if err != nil {
-			return sent, err
-		}
+// enter the program (see the README's "Big files"). A bufio.Writer whose
+// buffer is empty hands such a copy on to the connection.
+func sendBody(conn net.Conn, out *bufio.Writer, f io.Reader, size int64, timeout time.Duration) (int64, error) {
+	first := size
+	if size > int64(out.Available()) {
+		first = firstBytes
 	}
-	return sent, nil
+	conn.SetWriteDeadline(time.Now().Add(timeout))
+	sent, err := io.CopyN(out, f, first)
+	if flushed := out.Flush(); err == nil {
+		err = flushed
+	}
+	for err == nil && sent < size {
+		conn.SetWriteDeadline(time.Now().Add(timeout))
+		var n int64
+		n, err = io.CopyN(out, f, min(size-sent, chunkSize))
+		sent += n
+	}
+	if errors.Is(err, io.EOF) {
+		return sent, errShortFile
+	}
+	return sent, err
 }
 
 // sendError sends an error page whose body names the cause. req is nil
 // when the request could not be read. A HEAD gets the head alone, as for a
 // file: a client expects no body after a HEAD, and one sent anyway would be
 // read as the start of the next response.
-func (s *server) sendError(conn net.Conn, who string, req *request, e *statusError, closing bool) error {
+func (s *server) sendError(w io.Writer, who string, req *request, e *statusError, closing bool) error {
 	body := fmt.Sprintf("%d %s: %s\n", e.status, statusText[e.status], e.reason)
 	head := []string{
 		"Content-Type: text/plain; charset=utf-8",
@@ -267,17 +293,17 @@ func (s *server) sendError(conn net.Conn, who string, req *request, e *statusErr
 	}
 	if req != nil && req.method == "HEAD" {
 		log.Printf("%s %q %d %d", who, clip(req.line), e.status, 0)
-		return writeHead(conn, e.status, head, closing)
+		return writeHead(w, e.status, head, closing)
 	}
 	if req == nil {
 		log.Printf("%s - %d %d (%s)", who, e.status, len(body), e.reason)
 	} else {
 		log.Printf("%s %q %d %d", who, clip(req.line), e.status, len(body))
 	}
-	if err := writeHead(conn, e.status, head, closing); err != nil {
+	if err := writeHead(w, e.status, head, closing); err != nil {
 		return err
 	}
-	_, err := io.WriteString(conn, body)
+	_, err := io.WriteString(w, body)
 	return err
 }
 

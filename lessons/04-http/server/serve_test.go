@@ -6,6 +6,7 @@ package main
 //	go test -run TestSendBody ./server
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -46,7 +47,9 @@ func TestSendBody(t *testing.T) {
 				body, _ := io.ReadAll(client)
 				got <- string(body)
 			}()
-			n, err := sendBody(conn, strings.NewReader(tt.file), tt.size, time.Minute)
+			out := bufio.NewWriter(conn)
+			n, err := sendBody(conn, out, strings.NewReader(tt.file), tt.size, time.Minute)
+			out.Flush() // what the last chunk left in the buffer, as converse does
 			conn.Close()
 			body := <-got
 			if !errors.Is(err, tt.wantErr) {
@@ -67,7 +70,7 @@ func TestSendBodyTimeout(t *testing.T) {
 	defer conn.Close()
 	done := make(chan error, 1)
 	go func() {
-		_, err := sendBody(conn, strings.NewReader("hello\n"), 6, 10*time.Millisecond)
+		_, err := sendBody(conn, bufio.NewWriter(conn), strings.NewReader("hello\n"), 6, 10*time.Millisecond)
 		done <- err
 	}()
 	select {
