@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// A run is one invocation of the bench: its settings, the programs it
+// built, and the notes (peers skipped, say) to print under the next table.
+type run struct {
+	rounds int
+	quick  bool
+	dir    string            // a temporary folder for binaries, files and logs
+	built  map[string]string // package → binary
+	notes  []string
+	warned map[string]bool // peers already reported missing
+	log    io.Writer       // progress, on stderr
+}
+
+func newRun(rounds int, quick bool, log io.Writer) (*run, error) {
+	dir, err := os.MkdirTemp("", "socketbook-bench-")
+	if err != nil {
+		return nil, err
+	}
+	return &run{rounds: rounds, quick: quick, dir: dir, built: map[string]string{}, warned: map[string]bool{}, log: log}, nil
+}
+
+func (r *run) cleanup() { os.RemoveAll(r.dir) }
+
+// note adds a line to print under the current table.
+func (r *run) note(format string, args ...any) {
+	r.notes = append(r.notes, fmt.Sprintf(format, args...))
+}
+
+func (r *run) takeNotes() []string {
+	notes := r.notes
+	r.notes = nil
+	return notes
+}
+
+// pick is quick's value in a quick run, full's otherwise: sizes and counts
+// shrink in a smoke run, so that it only proves the figure can be taken.
+func (r *run) pick(full, quick int) int {
+	if r.quick {
+		return quick
+	}
+	return full
+}
+
+// build compiles a package of the workbook (a path from the root, like
+// ./lessons/01-echo/server) once per run and returns the binary.
+func (r *run) build(pkg string) (string, error) {
+	if bin, ok := r.built[pkg]; ok {
+		return bin, nil
+	}
+	bin := filepath.Join(r.dir, strings.NewReplacer("/", "_", ".", "").Replace(pkg))
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+	}
+	r.built[pkg] = bin
+	return bin, nil
+}
+
+// file writes data to a file in the run's folder and returns its path.
+func (r *run) file(name string, data []byte) (string, error) {
+	path := filepath.Join(r.dir, name)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", err
+	}
+	return path, os.WriteFile(path, data, 0o644)
+}
+
+// peer finds a program to compare with, or notes once that it is missing
+// and how to install it.
+func (r *run) peer(name, install string) (string, bool) {
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path, true
+	}
+	if !r.warned[name] {
+		r.warned[name] = true
+		r.note("skipped: %s is not installed, so its cells are empty (%s)", name, install)
+	}
+	return "", false
+}
+
+// strace reports whether strace can count system calls here, noting it
+// once when it cannot.
+func (r *run) strace() bool {
+	_, ok := r.peer("strace", "on Debian or Ubuntu: sudo apt-get install strace; Linux only")
+	return ok
+}
