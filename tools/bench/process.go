@@ -21,7 +21,7 @@ type server struct {
 	cmd    *exec.Cmd
 	stderr bytes.Buffer
 	exited chan struct{} // closed when the process has ended
-	counts string // strace -c's summary, when it runs under strace
+	counts string        // strace -c's summary, when it runs under strace
 }
 
 // startServer starts argv and waits until addr (host:port) accepts TCP
