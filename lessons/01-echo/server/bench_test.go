@@ -15,8 +15,10 @@ package main
 //
 //	go test -run XXX -bench Echo -benchtime 2s -count 5 ./server
 //
-// The README quotes the figures this machine gave, and the system calls
-// each echo makes, counted with strace.
+// The README's tables come from the workbook's bench, which runs them in
+// turns and counts each echo's system calls with strace; from the root:
+//
+//	go run ./tools/bench 01
 
 import (
 	"errors"
