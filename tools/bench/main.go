@@ -82,19 +82,19 @@ func bench(args []string, stdout, stderr io.Writer) int {
 		start := time.Now()
 		fmt.Fprintf(stdout, "\n%s: %s (%s)\n", f.name, f.title, f.readme)
 		rows, err := f.measure(r)
+		if err == nil {
+			err = f.check(rows)
+		}
+		if err == nil {
+			printTable(stdout, f, rows)
+		}
+		for _, note := range r.takeNotes() {
+			fmt.Fprintf(stdout, "  %s\n", note)
+		}
 		if err != nil {
 			fmt.Fprintf(stdout, "  failed: %v\n", err)
 			failed++
 			continue
-		}
-		if err := f.check(rows); err != nil {
-			fmt.Fprintf(stdout, "  failed: %v\n", err)
-			failed++
-			continue
-		}
-		printTable(stdout, f, rows)
-		for _, note := range r.takeNotes() {
-			fmt.Fprintf(stdout, "  %s\n", note)
 		}
 		fmt.Fprintf(stdout, "  (%s)\n", time.Since(start).Round(100*time.Millisecond))
 		if *update && !*quick {

@@ -97,7 +97,7 @@ func thousands(n float64) string {
 func duration(ns float64) string {
 	switch {
 	case ns >= 1e9:
-		return fmt.Sprintf("%.2g s", ns/1e9)
+		return fmt.Sprintf("%.3g s", ns/1e9)
 	case ns >= 1e6:
 		return fmt.Sprintf("%.3g ms", ns/1e6)
 	case ns >= 1e3:
