@@ -14,18 +14,25 @@ import (
 // translation, with the bench's columns and rows; and every marker names
 // a table the bench knows. No measuring: this is what go test checks.
 func TestTablesAreMarked(t *testing.T) {
+	// The READMEs' paths are the workbook's, from its root.
+	here, err := os.Getwd()
+	require.NoError(t, err)
+	require.NoError(t, os.Chdir(filepath.Join("..", "..")))
+	defer func() { require.NoError(t, os.Chdir(here)) }()
+
 	known := map[string]bool{}
 	for _, f := range figures {
 		require.False(t, known[f.name], "two figures are named %s", f.name)
+		require.Len(t, editions(f.readme), 2, "%s: the README and its Chinese edition", f.readme)
 		known[f.name] = true
 		for _, path := range editions(f.readme) {
-			data, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(path)))
+			data, err := os.ReadFile(filepath.FromSlash(path))
 			require.NoError(t, err)
 			_, _, err = findTable(strings.Split(string(data), "\n"), f)
 			assert.NoError(t, err, path)
 		}
 	}
-	readmes, err := filepath.Glob("../../lessons/*/README*.md")
+	readmes, err := filepath.Glob("lessons/*/README*.md")
 	require.NoError(t, err)
 	for _, path := range readmes {
 		data, err := os.ReadFile(path)

@@ -15,7 +15,7 @@ func (r *run) testBinary(pkg string) (string, error) {
 	if bin, ok := r.built[key]; ok {
 		return bin, nil
 	}
-	bin := filepath.Join(r.dir, strings.NewReplacer("/", "_", ".", "").Replace(pkg)+".test")
+	bin := filepath.Join(r.dir, fileName(pkg)+".test")
 	cmd := exec.Command("go", "test", "-c", "-o", bin, pkg)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go test -c %s: %v\n%s", pkg, err, out)

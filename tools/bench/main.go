@@ -24,9 +24,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/socketbook/socketbook/internal/grade"
 )
 
 func main() {
@@ -69,12 +72,31 @@ func bench(args []string, stdout, stderr io.Writer) int {
 		*rounds = 1
 	}
 
+	// Paths are the workbook's, from its root, wherever bench is run.
+	root, err := grade.Root(".")
+	if err == nil {
+		err = os.Chdir(root)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "bench: %v (run it inside the workbook)\n", err)
+		return 1
+	}
 	r, err := newRun(*rounds, *quick, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "bench: %v\n", err)
 		return 1
 	}
 	defer r.cleanup()
+	// Ctrl-C in the middle of a measurement must not leave its servers
+	// running: stop them, then go.
+	interrupted := make(chan os.Signal, 1)
+	signal.Notify(interrupted, os.Interrupt)
+	go func() {
+		<-interrupted
+		r.cleanup()
+		fmt.Fprintln(stderr, "bench: interrupted; its servers are stopped")
+		os.Exit(130)
+	}()
 	fmt.Fprintf(stdout, "bench: %s/%s, %d cores, %s, %d round(s) each; figures are this machine's, the ratios are what to compare\n",
 		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), *rounds)
 	failed := 0

@@ -31,7 +31,7 @@ type server struct {
 func (r *run) startServer(name string, argv []string, addr, addrFile string, count bool) (*server, error) {
 	s := &server{name: name, addr: addr}
 	if count {
-		s.counts = filepath.Join(r.dir, name+"-"+strconv.FormatInt(time.Now().UnixNano(), 36)+".strace")
+		s.counts = filepath.Join(r.dir, fileName(name)+"-"+strconv.FormatInt(time.Now().UnixNano(), 36)+".strace")
 		argv = append([]string{"strace", "-f", "-c", "-o", s.counts}, argv...)
 	}
 	s.cmd = exec.Command(argv[0], argv[1:]...)
@@ -44,6 +44,7 @@ func (r *run) startServer(name string, argv []string, addr, addrFile string, cou
 		_ = s.cmd.Wait() // stop reads the state; an early exit is reported below
 		close(s.exited)
 	}()
+	r.started(s)
 	deadline := time.After(20 * time.Second)
 	for {
 		if s.addr == "" {

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // A run is one invocation of the bench: its settings, the programs it
@@ -19,6 +20,9 @@ type run struct {
 	notes  []string
 	warned map[string]bool // peers already reported missing
 	log    io.Writer       // progress, on stderr
+
+	mu      sync.Mutex
+	servers []*server // every server started, for cleanup to stop
 }
 
 func newRun(rounds int, quick bool, log io.Writer) (*run, error) {
@@ -29,7 +33,29 @@ func newRun(rounds int, quick bool, log io.Writer) (*run, error) {
 	return &run{rounds: rounds, quick: quick, dir: dir, built: map[string]string{}, warned: map[string]bool{}, log: log}, nil
 }
 
-func (r *run) cleanup() { os.RemoveAll(r.dir) }
+// started records a server, so that cleanup can end it if a measurement
+// failed (or Ctrl-C came) before it was stopped.
+func (r *run) started(s *server) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.servers = append(r.servers, s)
+}
+
+// cleanup kills whatever server is still running and removes the run's
+// files.
+func (r *run) cleanup() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range r.servers {
+		s.kill()
+	}
+	os.RemoveAll(r.dir)
+}
+
+// fileName turns a package path or a name into one a file can have.
+func fileName(name string) string {
+	return strings.NewReplacer("/", "_", ".", "", " ", "_").Replace(name)
+}
 
 // note adds a line to print under the current table.
 func (r *run) note(format string, args ...any) {
@@ -57,7 +83,7 @@ func (r *run) build(pkg string) (string, error) {
 	if bin, ok := r.built[pkg]; ok {
 		return bin, nil
 	}
-	bin := filepath.Join(r.dir, strings.NewReplacer("/", "_", ".", "").Replace(pkg))
+	bin := filepath.Join(r.dir, fileName(pkg))
 	cmd := exec.Command("go", "build", "-o", bin, pkg)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
