@@ -115,7 +115,10 @@ func serverCalls(r *run, bin, name string, chunks int) (map[string]float64, erro
 	// accept4 ends in "= 7<TCP:[127.0.0.1:40221->127.0.0.1:55408]>".
 	var end string
 	err := eachLine(trace, func(line string) {
-		if strings.Contains(line, " accept4(") {
+		// An accept4 that waited is written twice, "accept4(3<...>, <unfinished ...>"
+		// and later "<... accept4 resumed>..., = 7<TCP:[...]>": the end is in the second.
+		accepted := strings.Contains(line, " accept4(") || strings.Contains(line, "accept4 resumed>")
+		if accepted && !strings.Contains(line, "= -1") && !strings.Contains(line, "<unfinished") {
 			if i := strings.LastIndex(line, "<TCP:["); i >= 0 {
 				end = line[i:]
 			}

@@ -113,8 +113,9 @@ func httpRows(figures [][][]float64, show func([]float64) string) [][]string {
 }
 
 // measureHTTPRounds starts the servers afresh for each load and lets them
-// take turns, each round giving each the load for the same time: a fifth
-// of a second to get going, then half a second measured. A round is a
+// take turns, each round giving each the load for the same time: 0.3 s
+// to get going, then 1.5 s measured (shorter ones wandered by a factor
+// of two on a busy machine). A round is a
 // time, not a number of requests, because python's server answers far
 // fewer than the others.
 func measureHTTPRounds(r *run) (*httpRounds, error) {
@@ -125,8 +126,8 @@ func measureHTTPRounds(r *run) (*httpRounds, error) {
 	if err != nil {
 		return nil, err
 	}
-	warm := time.Duration(r.pick(200, 50)) * time.Millisecond
-	d := time.Duration(r.pick(500, 100)) * time.Millisecond
+	warm := time.Duration(r.pick(300, 50)) * time.Millisecond
+	d := time.Duration(r.pick(1500, 100)) * time.Millisecond
 	m := &httpRounds{}
 	for _, l := range httpLoads {
 		rates, cpu, err := compareHTTP(r, root, l, warm, d)

@@ -24,11 +24,14 @@ func turns(rounds int, fns ...func() (float64, error)) ([][]float64, error) {
 	return results, nil
 }
 
-// ratios divides a by b round by round.
+// ratios divides a by b round by round, leaving out a round where b
+// measured nothing (a processor time too short for the clock's ticks).
 func ratios(a, b []float64) []float64 {
-	out := make([]float64, len(a))
+	var out []float64
 	for i := range a {
-		out[i] = a[i] / b[i]
+		if b[i] != 0 {
+			out = append(out, a[i]/b[i])
+		}
 	}
 	return out
 }
