@@ -7,8 +7,10 @@ package main
 //	go test -run XXX -bench RoundTrip -benchtime 2s ./server
 //
 // The server's log is switched off here: writing a line per datagram to a
-// terminal costs more than the round trip itself. The README quotes the
-// figures this machine gave, and the client's -flood shows the loss.
+// terminal costs more than the round trip itself. The README's table
+// comes from the workbook's bench (go run ./tools/bench 03/roundtrip),
+// which runs this loop against the server program and a Python server;
+// the client's -flood shows the loss.
 
 import (
 	"bytes"
