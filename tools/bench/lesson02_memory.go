@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,20 +23,16 @@ import (
 // while they are held; the difference over the connections is the cost
 // of one. 5,000 connections: Go allows a program 10,000 threads.
 func measureGreetingMemory(r *run) ([][]string, error) {
-	empty := [][]string{{"", "", ""}, {"", "", ""}, {"", "", ""}}
+	rows := [][]string{{"", "", ""}, {"", "", ""}, {"", "", ""}}
 	if runtime.GOOS != "linux" {
 		r.note("skipped: the memory is read from /proc, which only Linux has")
-		return empty, nil
+		return rows, nil
 	}
 	if err := allowManyConnections(); err != nil {
 		return nil, err
 	}
 	conns := r.pick(5000, 500)
-	client, err := r.build(greetingClient)
-	if err != nil {
-		return nil, err
-	}
-	ours, err := r.build(greetingServer)
+	client, greeters, err := greetingPeers(r)
 	if err != nil {
 		return nil, err
 	}
@@ -43,12 +40,7 @@ func measureGreetingMemory(r *run) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	greeters := []greeter{goGreeter("server", ours), goGreeter("locked-server", locked)}
-	if python, ok, err := pythonGreeter(r); err != nil {
-		return nil, err
-	} else if ok {
-		greeters = append(greeters, python)
-	}
+	greeters = slices.Insert(greeters, 1, goGreeter("locked-server", locked)) // the second row
 
 	threads := make([][]float64, len(greeters))
 	var fns []func() (float64, error)
@@ -63,7 +55,6 @@ func measureGreetingMemory(r *run) ([][]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows := empty
 	for i := range greeters {
 		against := "1" // the lesson's server is what the others are measured against
 		if i > 0 {
@@ -92,6 +83,7 @@ func heldMemory(r *run, g greeter, client string, conns int) (perConn, threads f
 	}
 	var after float64
 	err = holdIdle(client, s.addr, conns, func() error {
+		var err error
 		if after, err = s.status("VmRSS"); err != nil {
 			return err
 		}
@@ -118,7 +110,7 @@ func holdIdle(client, addr string, conns int, measure func() error) error {
 	case err := <-exited:
 		return fmt.Errorf("client -hold %d: %v: %s", conns, err, lastLine(stderr.String()))
 	case <-time.After(2 * time.Minute):
-		_ = cmd.Process.Kill() // it may just have ended: Wait below tells
+		_ = cmd.Process.Kill() // fails only if it has just ended
 		<-exited
 		return fmt.Errorf("client -hold %d: not all held within 2 minutes", conns)
 	}
