@@ -36,6 +36,9 @@ func (r *run) startServer(name string, argv []string, addr, addrFile string, cou
 	}
 	s.cmd = exec.Command(argv[0], argv[1:]...)
 	s.cmd.Stderr = &s.stderr
+	// A child the server left behind may hold its stderr open; Wait must
+	// not wait for it for ever.
+	s.cmd.WaitDelay = time.Second
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -110,8 +113,16 @@ func (s *server) stop() {
 	}
 }
 
-// kill ends the server at once and waits for it.
+// kill ends the server at once and waits for it: under strace, the
+// server itself first, or it would live on without strace.
 func (s *server) kill() {
+	if s.counts != "" {
+		if pid, err := s.pid(); err == nil {
+			if p, err := os.FindProcess(pid); err == nil {
+				_ = p.Kill() // fails only if it has already ended
+			}
+		}
+	}
 	_ = s.cmd.Process.Kill() // fails only if it has already ended
 	<-s.exited
 }
