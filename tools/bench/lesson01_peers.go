@@ -31,10 +31,7 @@ func init() {
 //go:embed peers/lesson01_echo.py
 var pythonEcho []byte
 
-const (
-	installIperf3  = "on Debian or Ubuntu: sudo apt-get install iperf3; on macOS: brew install iperf3"
-	installPython3 = "on Debian or Ubuntu: sudo apt-get install python3; on macOS: brew install python"
-)
+const installIperf3 = "on Debian or Ubuntu: sudo apt-get install iperf3; on macOS: brew install iperf3"
 
 // measurePeers lets the three take turns, each round starting each server
 // afresh, and gives ours divided by each.

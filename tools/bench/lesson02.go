@@ -23,7 +23,6 @@ var pythonGreeterScript []byte
 const (
 	greetingServer = "./lessons/02-concurrent/server"
 	greetingClient = "./lessons/02-concurrent/client"
-	installPython  = "on Debian or Ubuntu: sudo apt-get install python3; on macOS: brew install python"
 )
 
 // greetingLoads are the numbers of clients at once of 02/calls, 02/load
@@ -86,7 +85,7 @@ func goGreeter(name, bin string) greeter {
 // pythonGreeter is the peer, if python3 is installed; if not, ok is
 // false and the run notes it once.
 func pythonGreeter(r *run) (g greeter, ok bool, err error) {
-	if _, ok := r.peer("python3", installPython); !ok {
+	if _, ok := r.peer("python3", installPython3); !ok {
 		return greeter{}, false, nil
 	}
 	// The interpreter itself, not a launcher in front of it (pyenv's

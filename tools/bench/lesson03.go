@@ -32,11 +32,7 @@ func init() {
 //go:embed peers/lesson03_upper.py
 var pythonUpper []byte
 
-const (
-	lesson03Server = "./lessons/03-udp/server"
-	// How to install the Python peer, said when python3 is missing.
-	installPython3ForUDP = "on Debian or Ubuntu: sudo apt-get install python3; on macOS: brew install python"
-)
+const lesson03Server = "./lessons/03-udp/server"
 
 // An upperServer starts one of the servers that answer lesson 03's
 // datagrams, with its log going to logTo (a file, or os.DevNull).
@@ -53,7 +49,7 @@ func lesson03Servers(r *run) (ours, python upperServer, err error) {
 		addrFile := r.scratch("addr")
 		return r.startUDP("lesson 03's server", []string{bin, "-addr", "127.0.0.1:0", "-addrfile", addrFile}, addrFile, logTo)
 	}
-	python3, ok := r.peer("python3", installPython3ForUDP)
+	python3, ok := r.peer("python3", installPython3)
 	if !ok {
 		return ours, nil, nil
 	}
@@ -88,7 +84,7 @@ func measureFlood(r *run) ([][]string, error) {
 			log := os.DevNull
 			if toFile {
 				log = r.scratch("log")
-				defer os.Remove(log)
+				defer func() { _ = os.Remove(log) }() // the run's folder goes at the end anyway
 			}
 			s, err := start(log)
 			if err != nil {

@@ -11,10 +11,7 @@ import (
 // The four file servers lesson 04 compares, each started on a free port
 // of 127.0.0.1, serving one folder, in a process of its own.
 
-const (
-	httpInstallNginx  = "on Debian or Ubuntu: sudo apt-get install nginx; on macOS: brew install nginx"
-	httpInstallPython = "on Debian or Ubuntu: sudo apt-get install python3; on macOS: brew install python"
-)
+const httpInstallNginx = "on Debian or Ubuntu: sudo apt-get install nginx; on macOS: brew install nginx"
 
 // An httpServer is one of them: its name in the tables, and how to start
 // it serving root (under strace -f -c with count). start gives no server
@@ -144,7 +141,7 @@ func startNginx(r *run, root, processes string, count bool) (*server, error) {
 // startHTTPPython starts Python's file server as its documentation says
 // to, a thread per connection. It logs every request to the bench.
 func startHTTPPython(r *run, root string, count bool) (*server, error) {
-	python, ok := r.peer("python3", httpInstallPython)
+	python, ok := r.peer("python3", installPython3)
 	if !ok {
 		return nil, nil
 	}

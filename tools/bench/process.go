@@ -127,11 +127,6 @@ func (s *server) kill() {
 	<-s.exited
 }
 
-// cpu is the processor time the stopped server used, user and system.
-func (s *server) cpu() time.Duration {
-	return s.cmd.ProcessState.UserTime() + s.cmd.ProcessState.SystemTime()
-}
-
 // status reads a field of /proc/PID/status in kB (VmRSS, VmHWM) or as a
 // count (Threads): Linux only.
 func (s *server) status(field string) (float64, error) {

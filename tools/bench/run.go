@@ -115,6 +115,10 @@ func (r *run) peer(name, install string) (string, bool) {
 	return "", false
 }
 
+// installPython3 says how to install the Python that several lessons'
+// peers run on.
+const installPython3 = "on Debian or Ubuntu: sudo apt-get install python3; on macOS: brew install python"
+
 // strace reports whether strace can count system calls here, noting it
 // once when it cannot.
 func (r *run) strace() bool {
