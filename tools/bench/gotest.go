@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // testBinary compiles a package's tests (a path from the root, like
@@ -26,16 +27,18 @@ func (r *run) testBinary(pkg string) (string, error) {
 
 // benchmark runs one benchmark of a test binary once (name is the full
 // name, like Nagle/nagle-one-write) and returns the metrics of its result
-// line by unit: "ns/op", "MB/s" and any the benchmark reports itself.
-func benchmark(bin, name, benchtime string, extra ...string) (map[string]float64, error) {
+// line by unit ("ns/op", "MB/s" and any the benchmark reports itself) and
+// the processor time the whole test process used, user and system.
+func benchmark(bin, name, benchtime string, extra ...string) (map[string]float64, time.Duration, error) {
 	pattern := "^Benchmark" + strings.ReplaceAll(name, "/", "$/^") + "$"
 	args := append([]string{"-test.run", "^$", "-test.bench", pattern, "-test.benchtime", benchtime}, extra...)
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = filepath.Dir(bin)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return nil, fmt.Errorf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, out)
+		return nil, 0, fmt.Errorf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, out)
 	}
+	used := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	for _, line := range strings.Split(string(out), "\n") {
 		f := strings.Fields(line)
 		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
@@ -45,11 +48,11 @@ func benchmark(bin, name, benchtime string, extra ...string) (map[string]float64
 		for i := 2; i+1 < len(f); i += 2 {
 			v, err := strconv.ParseFloat(f[i], 64)
 			if err != nil {
-				return nil, fmt.Errorf("benchmark %s: cannot read %q in %q", name, f[i], line)
+				return nil, 0, fmt.Errorf("benchmark %s: cannot read %q in %q", name, f[i], line)
 			}
 			metrics[f[i+1]] = v
 		}
-		return metrics, nil
+		return metrics, used, nil
 	}
-	return nil, fmt.Errorf("benchmark %s printed no result:\n%s", name, out)
+	return nil, 0, fmt.Errorf("benchmark %s printed no result:\n%s", name, out)
 }

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Lesson 01: what an echo asks of the kernel, and what that costs. The
@@ -186,9 +185,9 @@ func measureThroughput(r *run) ([][]string, error) {
 	var fns []func() (float64, error)
 	for i, e := range echoes {
 		fns = append(fns, func() (float64, error) {
-			rate, used, err := timedBenchmark(bin, "Echo/"+e, benchtime)
+			m, used, err := benchmark(bin, "Echo/"+e, benchtime)
 			cpu[i] = append(cpu[i], float64(used))
-			return rate, err
+			return m["MB/s"], err
 		})
 	}
 	rates, err := turns(r.rounds, fns...)
@@ -204,31 +203,4 @@ func measureThroughput(r *run) ([][]string, error) {
 		rows = append(rows, []string{spreadBy(thousands, rates[i]), against, spreadBy(duration, cpu[i])})
 	}
 	return rows, nil
-}
-
-// timedBenchmark is benchmark, which reads the result line, with the CPU
-// time (user and system) the test process used: it returns MB/s and that
-// time.
-func timedBenchmark(bin, name, benchtime string) (float64, time.Duration, error) {
-	pattern := "^Benchmark" + strings.ReplaceAll(name, "/", "$/^") + "$"
-	args := []string{"-test.run", "^$", "-test.bench", pattern, "-test.benchtime", benchtime}
-	cmd := exec.Command(bin, args...)
-	cmd.Dir = filepath.Dir(bin)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return 0, 0, fmt.Errorf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, out)
-	}
-	used := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	// "BenchmarkEcho/echo-2   4096   95107 ns/op   689.08 MB/s"
-	for _, line := range strings.Split(string(out), "\n") {
-		f := strings.Fields(line)
-		if len(f) >= 6 && strings.HasPrefix(f[0], "Benchmark") && f[5] == "MB/s" {
-			var rate float64
-			if _, err := fmt.Sscan(f[4], &rate); err != nil {
-				return 0, 0, fmt.Errorf("benchmark %s: cannot read %q in %q", name, f[4], line)
-			}
-			return rate, used, nil
-		}
-	}
-	return 0, 0, fmt.Errorf("benchmark %s printed no MB/s:\n%s", name, out)
 }

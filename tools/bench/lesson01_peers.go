@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"time"
 )
@@ -60,7 +59,7 @@ func measurePeers(r *run) ([][]string, error) {
 		}
 		at[2] = len(fns)
 		fns = append(fns, func() (float64, error) {
-			addrFile := filepath.Join(r.dir, "addr-python-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+			addrFile := r.scratch("addr-python")
 			s, err := r.startServer("python echo", []string{python3, script, "127.0.0.1", "0", addrFile}, "", addrFile, false)
 			if err != nil {
 				return 0, err

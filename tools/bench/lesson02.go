@@ -10,7 +10,6 @@ import (
 	_ "embed"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -108,7 +107,7 @@ func pythonGreeter(r *run) (g greeter, ok bool, err error) {
 // start runs the greeter, behind the program and arguments in front, if
 // any (perf stat ... --).
 func (g greeter) start(r *run, front ...string) (*server, error) {
-	addrFile := filepath.Join(r.dir, "addr-"+g.name+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+	addrFile := r.scratch("addr-" + g.name)
 	return r.startServer(g.name, append(front, g.argv(addrFile)...), "", addrFile, false)
 }
 

@@ -106,7 +106,7 @@ func syscallCounter(r *run) (string, bool) {
 // clients connections at once, stops g, and returns its system calls:
 // "total", and each of syscallEvents by name ("read").
 func countSyscalls(r *run, perf string, g greeter, client string, clients, trips int) (map[string]float64, error) {
-	counts := filepath.Join(r.dir, "perf-"+g.name+"-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+	counts := r.scratch("perf-" + g.name)
 	s, err := g.start(r, perf, "stat", "-x,", "-o", counts, "-e", strings.Join(syscallEvents, ","), "--")
 	if err != nil {
 		return nil, err

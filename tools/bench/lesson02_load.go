@@ -101,7 +101,7 @@ func measureRoundTrips(r *run) ([][]string, error) {
 	var fns []func() (float64, error)
 	for _, n := range greetingLoads {
 		fns = append(fns, func() (float64, error) {
-			m, err := benchmark(bin, fmt.Sprintf("RoundTrips/clients-%d", n), benchtime)
+			m, _, err := benchmark(bin, fmt.Sprintf("RoundTrips/clients-%d", n), benchtime)
 			return m["trips/s"], err
 		})
 	}

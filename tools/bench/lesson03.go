@@ -3,8 +3,6 @@ package main
 import (
 	_ "embed"
 	"os"
-	"path/filepath"
-	"strconv"
 	"time"
 )
 
@@ -153,11 +151,3 @@ func measureRoundTrip(r *run) ([][]string, error) {
 }
 
 // scratched counts the names scratch gave, so that no two are the same.
-var scratched int
-
-// scratch is a new file name in the run's folder, for an address file or
-// a log: prefix and a number no other call gets.
-func (r *run) scratch(prefix string) string {
-	scratched++
-	return filepath.Join(r.dir, prefix+"-"+strconv.Itoa(scratched))
-}

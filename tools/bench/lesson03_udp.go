@@ -35,6 +35,7 @@ func (r *run) startUDP(name string, argv []string, addrFile, logTo string) (*ser
 		_ = s.cmd.Wait() // stop reads the state; an early exit is reported below
 		close(s.exited)
 	}()
+	r.started(s) // so that cleanup stops it, as it does the others
 	deadline := time.After(20 * time.Second)
 	for {
 		if data, err := os.ReadFile(addrFile); err == nil && strings.HasSuffix(string(data), "\n") {

@@ -26,7 +26,7 @@ func measureNagle(r *run) ([][]string, error) {
 	var fns []func() (float64, error)
 	for _, name := range names {
 		fns = append(fns, func() (float64, error) {
-			m, err := benchmark(bin, name, benchtime)
+			m, _, err := benchmark(bin, name, benchtime)
 			return m["ns/op"], err
 		})
 	}

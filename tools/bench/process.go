@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +30,7 @@ type server struct {
 func (r *run) startServer(name string, argv []string, addr, addrFile string, count bool) (*server, error) {
 	s := &server{name: name, addr: addr}
 	if count {
-		s.counts = filepath.Join(r.dir, fileName(name)+"-"+strconv.FormatInt(time.Now().UnixNano(), 36)+".strace")
+		s.counts = r.scratch(name + ".strace")
 		argv = append([]string{"strace", "-f", "-c", "-o", s.counts}, argv...)
 	}
 	s.cmd = exec.Command(argv[0], argv[1:]...)
@@ -79,7 +78,7 @@ func (r *run) startLesson(pkg string, count bool, flags ...string) (*server, err
 	if err != nil {
 		return nil, err
 	}
-	addrFile := filepath.Join(r.dir, "addr-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+	addrFile := r.scratch("addr")
 	argv := append([]string{bin, "-addr", "127.0.0.1:0", "-addrfile", addrFile}, flags...)
 	return r.startServer(pkg, argv, "", addrFile, count)
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -23,6 +24,7 @@ type run struct {
 
 	mu      sync.Mutex
 	servers []*server // every server started, for cleanup to stop
+	files   int       // names given out by scratch
 }
 
 func newRun(rounds int, quick bool, log io.Writer) (*run, error) {
@@ -50,6 +52,15 @@ func (r *run) cleanup() {
 		s.kill()
 	}
 	os.RemoveAll(r.dir)
+}
+
+// scratch is a new file name in the run's folder, for an address file, a
+// log or a count: prefix and a number no other call gets.
+func (r *run) scratch(prefix string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.files++
+	return filepath.Join(r.dir, fileName(prefix)+"-"+strconv.Itoa(r.files))
 }
 
 // fileName turns a package path or a name into one a file can have.
