@@ -20,6 +20,7 @@ import (
 func commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
 		"waitaddr":   waitAddr,
+		"closedport": closedPort,
 		"waitlog":    waitLog,
 		"proxy":      proxyCmd,
 		"cmpnorm":    cmpNorm,
