@@ -77,7 +77,11 @@ func dial(ts *testscript.TestScript, neg bool, args []string) {
 	if isTimeout(err) {
 		Hang(ts, "%s: no connection to %s", args[0], args[1])
 	}
-	ts.Check(err)
+	if errors.Is(err, syscall.ECONNRESET) {
+		conn = resetAtDial{err}
+	} else {
+		ts.Check(err)
+	}
 	c := scriptConns(ts)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -90,6 +94,24 @@ func dial(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	c.m[args[0]] = conn
 }
+
+// resetAtDial is a connection the server accepted and reset before the
+// dial returned. The kernel finishes the handshake before the server's
+// Accept, so a server that accepts and resets at once can have its RST
+// arrive before the client's connect has reported success; the dial then
+// fails with ECONNRESET. To the script that is a connection like any other
+// whose every read and write finds the reset: recvreset passes on it, and
+// recv or send fail saying "connection reset by peer".
+type resetAtDial struct{ err error }
+
+func (c resetAtDial) Read([]byte) (int, error)         { return 0, c.err }
+func (c resetAtDial) Write([]byte) (int, error)        { return 0, c.err }
+func (c resetAtDial) Close() error                     { return nil }
+func (c resetAtDial) LocalAddr() net.Addr              { return nil }
+func (c resetAtDial) RemoteAddr() net.Addr             { return nil }
+func (c resetAtDial) SetDeadline(time.Time) error      { return nil }
+func (c resetAtDial) SetReadDeadline(time.Time) error  { return nil }
+func (c resetAtDial) SetWriteDeadline(time.Time) error { return nil }
 
 // unescape turns the script's 'hello\n' into the bytes "hello" and a newline.
 func unescape(ts *testscript.TestScript, s string) string {
