@@ -90,11 +90,10 @@ func roundTrip(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf(usage)
 	}
 	args = flags.Args()
-	deadline := scenario.Patience(ts, "the server's answer")
-	conn, err := net.DialTimeout("tcp", args[0], time.Until(deadline))
+	dialed, err := net.DialTimeout("tcp", args[0], time.Until(scenario.Patience(ts, "a connection to the server")))
 	ts.Check(err)
-	defer conn.Close()
-	conn.SetDeadline(deadline)
+	defer dialed.Close()
+	conn := patientConn{dialed, ts, "the server's answer"}
 
 	var got bytes.Buffer
 	in := bufio.NewReader(io.TeeReader(conn, &got))
@@ -127,6 +126,27 @@ func roundTrip(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("reading the response: %v (got %q)", err, got.String())
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), got.Bytes(), 0o666))
+}
+
+// patientConn gives each Read and Write its own patience, rather than one
+// deadline for a whole exchange: a long answer that keeps coming is a slow
+// server, not a hung one. (The split wire variant sends every byte alone,
+// a millisecond apart: fourteen responses take seconds.) The script's own
+// limit still bounds the whole.
+type patientConn struct {
+	net.Conn
+	ts   *testscript.TestScript
+	what string
+}
+
+func (c patientConn) Read(p []byte) (int, error) {
+	c.SetDeadline(scenario.Patience(c.ts, c.what))
+	return c.Conn.Read(p)
+}
+
+func (c patientConn) Write(p []byte) (int, error) {
+	c.SetDeadline(scenario.Patience(c.ts, c.what))
+	return c.Conn.Write(p)
 }
 
 // pieceBytes turns one roundtrip piece into the bytes it stands for.
